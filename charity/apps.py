@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CharityConfig(AppConfig):
+    name = "charity"
+    verbose_name = _("Charitable and social assistance")

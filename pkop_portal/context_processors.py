@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from pkop_portal.selectors import hotline_line_list_public
+
+
+def site(request):
+    """Values every public page's layout uses (the footer shows the hotline lines)."""
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "hotline_lines": hotline_line_list_public(),
+    }

@@ -1,0 +1,44 @@
+"""Fail when any .po file of the portal has an untranslated, fuzzy or obsolete entry."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import to_locale
+
+
+def translation_problems(locale_dir: Path | None = None) -> list[str]:
+    """One line per problem in locale/<lang>/LC_MESSAGES/django.po, for every language."""
+    locale_dir = locale_dir or Path(settings.LOCALE_PATHS[0])
+    problems = []
+    for code, _name in settings.LANGUAGES:
+        po_path = locale_dir / to_locale(code) / "LC_MESSAGES" / "django.po"
+        if not po_path.is_file():
+            problems.append(f"{code}: {po_path} is missing")
+            continue
+        catalogue = polib.pofile(str(po_path))
+        for entry in catalogue:
+            label = f"{code}: {entry.msgid[:60]!r}"
+            if entry.obsolete:
+                problems.append(f"{label} is obsolete")
+            elif "fuzzy" in entry.flags:
+                problems.append(f"{label} is fuzzy")
+            elif entry.msgid_plural:
+                if not entry.msgstr_plural or not all(entry.msgstr_plural.values()):
+                    problems.append(f"{label} has an empty plural form")
+            elif not entry.msgstr.strip():
+                problems.append(f"{label} is untranslated")
+    return problems
+
+
+class Command(BaseCommand):
+    help = "Check that every language's catalogue is complete (no empty or fuzzy entry)."
+
+    def handle(self, *args, **options):
+        problems = translation_problems()
+        if problems:
+            for line in problems:
+                self.stderr.write(line)
+            raise CommandError(f"{len(problems)} translation problem(s)")
+        self.stdout.write(self.style.SUCCESS("All translations complete."))

@@ -1,0 +1,23 @@
+"""Test settings: only what tests need differs from production settings."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_IGNORE_DOTENV", "true")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+
+from pkop_portal.settings import *  # noqa: E402,F403
+from pkop_portal.settings import CELERY_BROKER_URL  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks inline; broker and worker tests configure their own app explicitly.
+CELERY_TASK_ALWAYS_EAGER = True
+TEST_BROKER_URL = CELERY_BROKER_URL
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TEST_REDIS_URL = os.environ.get("REDIS_URL", "")

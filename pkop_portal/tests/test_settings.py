@@ -1,0 +1,135 @@
+"""Settings and system checks, run in fresh interpreters with production-like environments."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core.checks import Error
+
+from pkop_portal import checks
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DJANGO_IGNORE_DOTENV": "true",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c",
+    "DJANGO_ALLOWED_HOSTS": "appeals.example.kz",
+    "DJANGO_SETTINGS_MODULE": "pkop_portal.settings",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_secret(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert f"DJANGO_DEBUG is false, so these variables must be set: {missing}" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_debug_mode_starts_with_local_defaults():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS[0])",
+        env={"DJANGO_IGNORE_DOTENV": "true", "DJANGO_DEBUG": "true"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True 127.0.0.1")
+
+
+def test_empty_variable_means_default():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        env={"DJANGO_IGNORE_DOTENV": "true", "DJANGO_DEBUG": "true", "CACHE_URL": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "LocMemCache" in result.stdout
+
+
+def test_production_security_settings():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_PROXY_SSL_HEADER)",
+        env=PROD_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "True True True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+
+
+def test_time_zone_settings():
+    assert settings.TIME_ZONE == "Asia/Almaty"
+    assert settings.USE_TZ is True
+    assert checks.check_time_zone() == []
+
+
+def test_time_zone_check_fails_on_old_tzdata_offset(monkeypatch):
+    # Old tzdata put Asia/Almaty at UTC+06:00; simulate it with a zone that is still +6.
+    monkeypatch.setattr(checks, "ZoneInfo", lambda name: ZoneInfo("Asia/Dhaka"))
+    errors = checks.check_time_zone()
+    assert [e.id for e in errors] == ["pkop_portal.E002"]
+    assert isinstance(errors[0], Error)
+    assert str(timedelta(hours=6)) in errors[0].msg
+
+
+def test_time_zone_check_fails_on_wrong_setting(settings):
+    settings.TIME_ZONE = "UTC"
+    assert [e.id for e in checks.check_time_zone()] == ["pkop_portal.E001"]
+
+
+def test_languages_are_the_four_of_the_hotline():
+    assert [code for code, _ in settings.LANGUAGES] == ["kk", "ru", "en", "zh-hans"]
+    assert settings.LANGUAGE_CODE == "kk"
+
+
+def test_celery_is_eager_only_without_broker():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)",
+        env={"DJANGO_IGNORE_DOTENV": "true", "DJANGO_DEBUG": "true"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
+    assert "no broker configured, tasks run eagerly" in result.stderr
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)",
+        env={
+            "DJANGO_IGNORE_DOTENV": "true",
+            "DJANGO_DEBUG": "true",
+            "REDIS_URL": "redis://:secret@127.0.0.1:6379/3",
+        },
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert "Celery: broker redis://:***@127.0.0.1:6379/3" in result.stderr

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from pkop_portal import views
+
+admin.site.site_header = _("PKOP Citizen Portal: staff")
+admin.site.site_title = _("PKOP Citizen Portal")
+admin.site.index_title = _("Appeals, reception, assistance and hotline")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("procedure/", views.procedure, name="procedure"),
+    path("contacts/", views.contacts, name="contacts"),
+    path("personal-data/", views.privacy, name="privacy"),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler500 = "pkop_portal.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

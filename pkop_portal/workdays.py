@@ -1,0 +1,113 @@
+"""Kazakhstan working-day calendar used by every deadline in the portal.
+
+A day is a working day when the staff override table (CalendarDay) says so; without an override,
+when it is Monday to Friday and not a public holiday of the `holidays` KZ calendar (which already
+moves holidays that fall on a weekend to the next working day). Overrides are read from the
+database on every call, so an edit in the admin takes effect without a restart.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.utils import timezone
+
+LOCAL_TZ = ZoneInfo("Asia/Almaty")
+# Never search further than this for a working day: a calendar with none means bad overrides.
+_MAX_SCAN_DAYS = 366
+
+
+@lru_cache(maxsize=32)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("KZ", years=year).keys())
+
+
+def _overrides(start: date, end: date) -> dict[date, bool]:
+    from pkop_portal.models import CalendarDay
+
+    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working")
+    return dict(rows)
+
+
+def _is_working(day: date, overrides: dict[date, bool]) -> bool:
+    if day in overrides:
+        return overrides[day]
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    """True if `day` is a working day in Kazakhstan, after staff overrides."""
+    return _is_working(day, _overrides(day, day))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself not counted); days >= 0.
+
+    With days == 0, `start` if it is a working day, else the next working day.
+    """
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    # Generous window for one query: a month of holidays cannot hide more than this.
+    window_end = start + timedelta(days=days * 2 + 30)
+    overrides = _overrides(start, window_end)
+    current, counted, scanned = start, 0, 0
+    if days == 0:
+        while not _is_working(current, overrides):
+            current += timedelta(days=1)
+            scanned += 1
+            if scanned > _MAX_SCAN_DAYS:
+                raise RuntimeError("no working day found within a year")
+        return current
+    while counted < days:
+        current += timedelta(days=1)
+        scanned += 1
+        if current > window_end:
+            window_end = current + timedelta(days=days * 2 + 30)
+            overrides = _overrides(current, window_end)
+        if _is_working(current, overrides):
+            counted += 1
+        if scanned > days + _MAX_SCAN_DAYS:
+            raise RuntimeError("no working day found within a year")
+    return current
+
+
+def next_working_day(day: date) -> date:
+    """The first working day strictly after `day`."""
+    return add_working_days(day, 1)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    if end <= start:
+        return 0
+    overrides = _overrides(start, end)
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if _is_working(start + timedelta(days=offset), overrides)
+    )
+
+
+def local_now() -> datetime:
+    return timezone.now().astimezone(LOCAL_TZ)
+
+
+def _hours_end() -> time:
+    return time.fromisoformat(settings.WORKING_HOURS_END)
+
+
+def registration_date(received_at: datetime) -> date:
+    """The registration date of something received at `received_at` (APPK Art. 64).
+
+    Received on a working day before the end of working hours (18:00 Asia/Almaty): that day.
+    After 18:00, or on a non-working day: the next working day. Naive datetimes are local time.
+    """
+    if timezone.is_naive(received_at):
+        received_at = received_at.replace(tzinfo=LOCAL_TZ)
+    local = received_at.astimezone(LOCAL_TZ)
+    day = local.date()
+    if local.time() < _hours_end() and is_working_day(day):
+        return day
+    return next_working_day(day)
