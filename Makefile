@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 	cp .env.example .env
 
 compile-messages: $(VENV)/.installed
-	$(MANAGE) compilemessages --ignore=$(VENV) --verbosity 0
+	$(MANAGE) compilemessages --settings=pkop_portal.test_settings --ignore=$(VENV) --verbosity 0
 
 ## Local portal on SQLite with eager Celery and console e-mail/SMS: http://127.0.0.1:8000/
 run: $(VENV)/.installed .env compile-messages
@@ -56,12 +56,12 @@ format: $(VENV)/.installed-dev
 
 ## Refresh the .po catalogues from the sources, then compile them.
 messages: $(VENV)/.installed-dev
-	$(MANAGE) makemessages $(LANGS) --ignore=$(VENV) --ignore=staticfiles --no-obsolete
-	$(MANAGE) compilemessages --ignore=$(VENV)
+	$(MANAGE) makemessages --settings=pkop_portal.test_settings $(LANGS) --ignore=$(VENV) --ignore=staticfiles --no-obsolete
+	$(MANAGE) compilemessages --settings=pkop_portal.test_settings --ignore=$(VENV)
 
 ## Fail on any untranslated, fuzzy or obsolete entry (after refreshing from the sources).
 messages-check: messages
-	$(MANAGE) translations_check
+	$(MANAGE) translations_check --settings=pkop_portal.test_settings
 
 bench: $(VENV)/.installed-dev
 	@cat benchmarks/README.md
