@@ -20,7 +20,7 @@ if (BASE_DIR / ".env").is_file() and not env.bool("DJANGO_IGNORE_DOTENV", defaul
 
 # An empty variable means "use the default", as if it were not set at all.
 _OWN_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_", "AXES_")
-_OWN_PREFIXES += ("SMS_", "DEFAULT_FROM")
+_OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_")
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -220,7 +220,21 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="PKOP Citizen Portal <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "tmp" / "mail")
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_LOGIN = env.str("SMS_GATEWAY_LOGIN", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="PKOP")
+SMS_GATEWAY_FORMAT = env.str("SMS_GATEWAY_FORMAT", default="json")  # json | form
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+
+# --- Notification outbox ----------------------------------------------------------------------
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATIONS_FLUSH_GRACE_SECONDS = env.int("NOTIFICATIONS_FLUSH_GRACE_SECONDS", default=60)
+NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=600)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -233,8 +247,28 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
-CELERY_BEAT_SCHEDULE: dict = {}
+# A web request that queues a task must not hang on a dead broker: one quick try, then the
+# outbox row waits for the flush job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# Delivery is idempotent (row lock + status), so a task is acknowledged only after it ran and
+# is redelivered if its worker dies; one message at a time per process keeps that cheap.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
+# Every periodic job of the portal, in one place.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
@@ -257,6 +291,8 @@ LOGGING = {
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = _("PKOP Citizen Portal")
+# Public address of the portal, used for links in e-mails and SMS.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Demo superuser created by `make run` (manage.py load_demo); empty means a random password.
 DEMO_ADMIN_USERNAME = env.str("DJANGO_DEMO_ADMIN_USERNAME", default="admin")
 DEMO_ADMIN_PASSWORD = env.str("DJANGO_DEMO_ADMIN_PASSWORD", default="")

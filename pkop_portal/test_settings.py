@@ -21,3 +21,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 TEST_BROKER_URL = CELERY_BROKER_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TEST_REDIS_URL = os.environ.get("REDIS_URL", "")
+SMS_BACKEND = "locmem"
+PORTAL_BASE_URL = "https://appeals.example.kz"

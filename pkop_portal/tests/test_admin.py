@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pkop_portal.models import CalendarDay, HotlineLine
 

@@ -70,7 +70,7 @@ def test_contacts_lists_lines_with_their_language_names(client):
         line = HotlineLine.objects.get(language=code)
         with translation.override("ru"):
             language_name = str(line.get_language_display())
-        assert f"<td>{language_name}</td><td><a href=\"tel:{line.phone.as_e164}\">" in html
+        assert f'<td>{language_name}</td><td><a href="tel:{line.phone.as_e164}">' in html
 
 
 def test_contacts_hides_inactive_line_and_shows_edited_number(client):

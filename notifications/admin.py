@@ -1,0 +1,125 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from notifications import selectors, services
+from notifications.models import Notification
+from notifications.rendering import render_message
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "event",
+        "channel",
+        "masked_recipient",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    )
+    list_filter = ("status", "channel", "event", "language", "created_at")
+    search_fields = ("recipient_email", "recipient_phone", "dedupe_key")
+    date_hierarchy = "created_at"
+    list_select_related = ("content_type",)
+    actions = ("retry_now", "cancel")
+    readonly_fields = (
+        "channel",
+        "recipient_email",
+        "recipient_phone",
+        "event",
+        "language",
+        "context",
+        "dedupe_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "created_at",
+        "updated_at",
+        "content_type",
+        "object_id",
+        "rendered_message",
+    )
+    fieldsets = (
+        (None, {"fields": ("event", "channel", "language", "status", "rendered_message")}),
+        (_("Recipient"), {"fields": ("recipient_email", "recipient_phone")}),
+        (
+            _("Delivery"),
+            {"fields": ("attempts", "next_attempt_at", "sent_at", "last_error", "dedupe_key")},
+        ),
+        (_("Source"), {"fields": ("context", "content_type", "object_id")}),
+        (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return selectors.notification_list_for_admin()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, obj):
+        return obj.masked_recipient
+
+    @admin.display(description=_("message as sent"))
+    def rendered_message(self, obj):
+        try:
+            message = render_message(
+                event=obj.event, language=obj.language, context=obj.context, channel=obj.channel
+            )
+        except Exception as exc:
+            return format_html('<span class="errornote">{}</span>', exc)
+        if obj.channel == Notification.Channel.SMS:
+            return format_html("<pre>{}</pre>", message.sms)
+        return format_html("<strong>{}</strong><pre>{}</pre>", message.subject, message.text)
+
+    def _run(self, request, queryset, service, done_message):
+        done = 0
+        for row in queryset:
+            try:
+                service(notification_id=row.pk, by=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"#{row.pk}: {exc.messages[0]}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.notification_retry,
+            lambda n: (
+                ngettext(
+                    "%(count)d notification queued again.",
+                    "%(count)d notifications queued again.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Cancel"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.notification_cancel,
+            lambda n: (
+                ngettext(
+                    "%(count)d notification cancelled.", "%(count)d notifications cancelled.", n
+                )
+                % {"count": n}
+            ),
+        )

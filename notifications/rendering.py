@@ -1,0 +1,62 @@
+"""Render an outbox row into the message its recipient reads, in the row's language."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from notifications.events import get_event
+
+# GSM-7 fits 160 characters in one SMS and 153 per part after that; UCS-2 (Cyrillic, Chinese)
+# 70 and 67. Our texts must fit two parts.
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    sms: str
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS parts the text takes."""
+    if set(text) <= GSM7:
+        single, multi = 160, 153
+    else:
+        single, multi = 70, 67
+    if len(text) <= single:
+        return 1
+    return -(-len(text) // multi)
+
+
+def render_message(*, event: str, language: str, context: dict, channel: str) -> RenderedMessage:
+    """Render subject, text and HTML (e-mail) or the SMS text of `event` in `language`."""
+    spec = get_event(event)
+    missing = [key for key in spec.required_context if key not in context]
+    if missing:
+        raise KeyError(f"{event}: context is missing {', '.join(missing)}")
+    full = {
+        **context,
+        "portal_name": settings.PORTAL_NAME,
+        "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + f"/{language}/",
+        "language": language,
+    }
+    from pkop_portal.selectors import hotline_line_list_public
+
+    full["hotline_lines"] = list(hotline_line_list_public())
+    with translation.override(language):
+        if channel == "sms":
+            sms = render_to_string(f"notifications/sms/{event}.txt", full).strip()
+            return RenderedMessage(subject="", text="", html="", sms=" ".join(sms.split()))
+        subject = render_to_string(f"notifications/emails/{event}_subject.txt", full)
+        text = render_to_string(f"notifications/emails/{event}.txt", full)
+        html = render_to_string(f"notifications/emails/{event}.html", full)
+    return RenderedMessage(
+        subject=" ".join(subject.split()), text=text.strip() + "\n", html=html, sms=""
+    )

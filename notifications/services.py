@@ -1,0 +1,306 @@
+"""Writes and workflow of the outbox: create, deliver, retry, cancel, flush.
+
+Delivery is at-least-once from Celery's side and exactly-once from the recipient's: a row is
+locked and moved to "sending" before anything is sent, so a second task for the same row does
+nothing. Only a worker dying between sending and marking the row sent can repeat a message,
+after NOTIFICATIONS_SENDING_TIMEOUT.
+"""
+
+import logging
+import random
+import smtplib
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.events import get_event
+from notifications.models import Notification
+from notifications.rendering import render_message
+from notifications.sms import (
+    PermanentDeliveryError,
+    SmsMessage,
+    TransientDeliveryError,
+    get_sms_backend,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class Preference(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets a notification and how they prefer it."""
+
+    email: str = ""
+    phone: str = ""  # E.164 or anything phonenumber-field parses with region KZ
+    prefers: Preference = Preference.EMAIL
+
+
+def _channels_for(recipient: Recipient, forced: tuple[str, ...] | None) -> list[str]:
+    available = []
+    if recipient.email:
+        available.append(Notification.Channel.EMAIL)
+    if recipient.phone:
+        available.append(Notification.Channel.SMS)
+    if forced is not None:
+        return [c for c in available if c in forced]
+    if recipient.prefers == Preference.BOTH:
+        return available
+    wanted = [c for c in available if c == recipient.prefers]
+    # The preferred channel has no address: fall back to the one we have rather than stay silent.
+    return wanted or available[:1]
+
+
+def notify(
+    *,
+    event: str,
+    to: Recipient,
+    language: str,
+    context: dict,
+    dedupe_key: str,
+    about: models.Model | None = None,
+) -> list[Notification]:
+    """Queue `event` for `to` in `language`; one outbox row per channel.
+
+    Inputs: context holds JSON primitives and ids only; dedupe_key identifies this message
+    (e.g. "appeal.registered:42"): calling again with it creates nothing new.
+    Effects: rows written inside the caller's transaction (a rollback removes them).
+    Side effects: after commit, one delivery task per new row is queued; a broker failure is
+    logged and the row stays pending for notifications.flush_outbox.
+    Raises KeyError for an unknown event, ValueError for an unknown language or no address.
+    """
+    spec = get_event(event)
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    channels = _channels_for(to, spec.force_channels)
+    if not channels:
+        raise ValueError(f"{event}: the recipient has no address for any allowed channel")
+    content_type = ContentType.objects.get_for_model(about) if about is not None else None
+    now = timezone.now()
+    rows, created_ids = [], []
+    for channel in channels:
+        key = f"{dedupe_key}:{channel}"
+        try:
+            with transaction.atomic():
+                row, created = Notification.objects.get_or_create(
+                    dedupe_key=key,
+                    defaults={
+                        "channel": channel,
+                        "recipient_email": to.email if channel == "email" else "",
+                        "recipient_phone": to.phone if channel == "sms" else "",
+                        "event": event,
+                        "language": language,
+                        "context": context,
+                        "next_attempt_at": now,
+                        "content_type": content_type,
+                        "object_id": str(about.pk) if about is not None else "",
+                    },
+                )
+        except IntegrityError:
+            # A concurrent caller inserted the same key between our read and our insert.
+            row, created = Notification.objects.get(dedupe_key=key), False
+        rows.append(row)
+        if created:
+            created_ids.append(row.pk)
+    if created_ids:
+        transaction.on_commit(lambda: enqueue_delivery(notification_ids=created_ids))
+    return rows
+
+
+def enqueue_delivery(*, notification_ids: Iterable[int], countdown: float | None = None) -> int:
+    """Queue a delivery task per id; never raises. Returns how many were queued."""
+    from notifications.tasks import deliver
+
+    queued = 0
+    for notification_id in notification_ids:
+        try:
+            deliver.apply_async(
+                kwargs={"notification_id": notification_id},
+                countdown=countdown,
+                retry=False,
+            )
+            queued += 1
+        except Exception:
+            # The broker is down: the row stays pending and the flush job queues it later.
+            logger.warning(
+                "could not queue notification %s; the outbox flush will retry",
+                notification_id,
+                exc_info=True,
+            )
+    return queued
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
+    delay = min(cap, base * 2 ** max(attempts - 1, 0))
+    # Up to 10 % jitter so that a mail server coming back is not hit by every row at once.
+    return timedelta(seconds=delay * (1 + random.random() / 10))
+
+
+def _classify_email_error(exc: Exception) -> type[Exception]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return (
+            TransientDeliveryError if all(400 <= c < 500 for c in codes) else PermanentDeliveryError
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return TransientDeliveryError if 400 <= exc.smtp_code < 500 else PermanentDeliveryError
+    if isinstance(exc, smtplib.SMTPServerDisconnected | socket.timeout | TimeoutError | OSError):
+        return TransientDeliveryError
+    return PermanentDeliveryError
+
+
+def _send(row: Notification) -> None:
+    message = render_message(
+        event=row.event, language=row.language, context=row.context, channel=row.channel
+    )
+    if row.channel == Notification.Channel.SMS:
+        get_sms_backend().send(
+            SmsMessage(to=row.recipient_phone.as_e164, text=message.sms, message_id=row.dedupe_key)
+        )
+        return
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        to=[row.recipient_email],
+        headers={"X-PKOP-Notification": row.dedupe_key},
+    )
+    email.attach_alternative(message.html, "text/html")
+    try:
+        email.send()
+    except Exception as exc:
+        raise _classify_email_error(exc)(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def notification_deliver(*, notification_id: int) -> Notification | None:
+    """Send one outbox row if it is pending and due.
+
+    Effects: pending → sending (committed before sending) → sent; on a transient error back to
+    pending with a later next_attempt_at (or failed after NOTIFICATIONS_MAX_ATTEMPTS); on a
+    permanent error failed. last_error keeps the reason. Returns the row, or None if it is gone.
+    Side effects: the e-mail or SMS itself. Returns the delay before a retry in row.retry_in.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if row is None:
+            return None
+        row.retry_in = None
+        if row.status != Notification.Status.PENDING or (
+            row.next_attempt_at and row.next_attempt_at > now
+        ):
+            return row
+        row.status = Notification.Status.SENDING
+        row.attempts += 1
+        row.save(update_fields=["status", "attempts", "updated_at"])
+
+    try:
+        _send(row)
+    except TransientDeliveryError as exc:
+        error, transient = str(exc), True
+    except PermanentDeliveryError as exc:
+        error, transient = str(exc), False
+    except Exception as exc:  # a template or data bug: keep it visible on the row
+        logger.exception("notification %s could not be rendered or sent", row.pk)
+        error, transient = f"{exc.__class__.__name__}: {exc}", False
+    else:
+        row.status = Notification.Status.SENT
+        row.sent_at = timezone.now()
+        row.last_error = ""
+        row.save(update_fields=["status", "sent_at", "last_error", "updated_at"])
+        return row
+
+    row.last_error = error[:2000]
+    if transient and row.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        delay = _backoff(row.attempts)
+        row.status = Notification.Status.PENDING
+        row.next_attempt_at = timezone.now() + delay
+        row.retry_in = delay
+    else:
+        row.status = Notification.Status.FAILED
+    row.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+    logger.warning("notification %s: %s (%s)", row.pk, row.status, row.last_error)
+    return row
+
+
+def _require_change_permission(by) -> None:
+    if by is not None and not by.has_perm("notifications.change_notification"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def notification_retry(*, notification_id: int, by=None) -> Notification:
+    """Make a failed, cancelled or pending row due now and queue it (admin "retry now").
+
+    Raises PermissionDenied, ValidationError(code="already_sent" | "sending").
+    Side effects: a delivery task after commit.
+    """
+    _require_change_permission(by)
+    row = Notification.objects.select_for_update().get(pk=notification_id)
+    if row.status == Notification.Status.SENT:
+        raise ValidationError(_("The notification was already sent."), code="already_sent")
+    if row.status == Notification.Status.SENDING:
+        raise ValidationError(_("The notification is being sent right now."), code="sending")
+    row.status = Notification.Status.PENDING
+    row.next_attempt_at = timezone.now()
+    if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        row.attempts = 0
+    row.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
+    transaction.on_commit(lambda: enqueue_delivery(notification_ids=[row.pk]))
+    return row
+
+
+@transaction.atomic
+def notification_cancel(*, notification_id: int, by=None) -> Notification:
+    """Stop a pending or failed row from being sent (admin "cancel").
+
+    Raises PermissionDenied, ValidationError(code="already_sent" | "sending").
+    """
+    _require_change_permission(by)
+    row = Notification.objects.select_for_update().get(pk=notification_id)
+    if row.status == Notification.Status.SENT:
+        raise ValidationError(_("The notification was already sent."), code="already_sent")
+    if row.status == Notification.Status.SENDING:
+        raise ValidationError(_("The notification is being sent right now."), code="sending")
+    row.status = Notification.Status.CANCELLED
+    row.save(update_fields=["status", "updated_at"])
+    return row
+
+
+def outbox_flush(*, limit: int = 1000) -> int:
+    """Queue delivery of rows that should have gone out but did not (broker was down, lost task).
+
+    Selects pending rows due more than NOTIFICATIONS_FLUSH_GRACE_SECONDS ago (fresh rows have
+    their own task) and rows stuck in "sending" longer than NOTIFICATIONS_SENDING_TIMEOUT (a
+    worker died mid-send; they go back to pending). Returns how many were queued.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
+    stuck = Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=stale)
+    revived = list(stuck.values_list("pk", flat=True)[:limit])
+    Notification.objects.filter(pk__in=revived, status=Notification.Status.SENDING).update(
+        status=Notification.Status.PENDING, next_attempt_at=now, updated_at=now
+    )
+    grace = now - timedelta(seconds=settings.NOTIFICATIONS_FLUSH_GRACE_SECONDS)
+    due = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=grace)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: max(limit - len(revived), 0)]
+    )
+    return enqueue_delivery(notification_ids=revived + due)

@@ -1,0 +1,118 @@
+"""Local fake servers for the outer boundaries we cannot run: an SMTP server and an SMS gateway.
+
+Both listen on 127.0.0.1 on a free port, record what they receive and answer as told.
+"""
+
+import json
+import socketserver
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeSMSGateway:
+    """HTTP gateway: records POSTs; `status` and `delay` decide the answer."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.status = 200
+        self.delay = 0.0
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                if self.headers.get("Content-Type") == "application/json":
+                    fields = json.loads(body)
+                else:
+                    fields = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
+                gateway.requests.append(
+                    {"content_type": self.headers.get("Content-Type"), "fields": fields}
+                )
+                time.sleep(gateway.delay)
+                self.send_response(gateway.status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"status": "accepted"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakeSMTPServer:
+    """A minimal SMTP server: answers `rcpt_code`/`data_code` and stores accepted messages."""
+
+    def __init__(self):
+        self.messages: list[dict] = []
+        self.rcpt_code = 250
+        self.data_code = 250
+        smtp = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, line: str):
+                self.wfile.write((line + "\r\n").encode())
+
+            def handle(self):
+                self.reply("220 fake.smtp ESMTP")
+                sender, recipients = None, []
+                while line := self.rfile.readline():
+                    command = line.decode(errors="replace").strip()
+                    verb = command.split(" ", 1)[0].upper()
+                    if verb in ("EHLO", "HELO"):
+                        self.reply("250 fake.smtp")
+                    elif verb == "MAIL":
+                        sender, recipients = command, []
+                        self.reply("250 OK")
+                    elif verb == "RCPT":
+                        code = smtp.rcpt_code
+                        if code == 250:
+                            recipients.append(command.split(":", 1)[1].strip(" <>"))
+                        self.reply(f"{code} {'OK' if code == 250 else 'try later'}")
+                    elif verb == "DATA":
+                        self.reply("354 go ahead")
+                        data = []
+                        while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                            data.append(chunk.decode(errors="replace"))
+                        if smtp.data_code == 250:
+                            smtp.messages.append(
+                                {"from": sender, "to": recipients, "data": "".join(data)}
+                            )
+                        self.reply(
+                            f"{smtp.data_code} {'queued' if smtp.data_code == 250 else 'no'}"
+                        )
+                    elif verb == "RSET":
+                        self.reply("250 OK")
+                    elif verb == "QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:
+                        self.reply("502 not implemented")
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
