@@ -81,10 +81,8 @@ class Notification(models.Model):
 def mask_email(address: str) -> str:
     """'aigerim@example.kz' → 'a*****m@example.kz'."""
     local, _sep, domain = address.partition("@")
-    if len(local) <= 2:
-        hidden = local[:1] + "*"
-    else:
-        hidden = local[0] + "*" * (len(local) - 2) + local[-1]
+    short = len(local) <= 2
+    hidden = local[:1] + "*" if short else local[0] + "*" * (len(local) - 2) + local[-1]
     return f"{hidden}@{domain}" if domain else hidden
 
 

@@ -45,11 +45,13 @@ def test_notify_writes_row_and_delivers_after_commit(django_capture_on_commit_ca
 
 
 def test_notify_in_rolled_back_transaction_leaves_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                send_test()
-                raise RuntimeError("the appeal failed to save")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        send_test()
+        raise RuntimeError("the appeal failed to save")
     assert callbacks == []
     assert Notification.objects.count() == 0
     assert mail.outbox == []
