@@ -1,6 +1,9 @@
+import contextlib
+
 import pytest
 
 from notifications import sms
+from pkop_portal.celery import app
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +12,28 @@ def sms_outbox():
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@contextlib.contextmanager
+def celery_publishing_to(url: str, settings):
+    """Make this process publish tasks to a real broker at `url` instead of running them eagerly."""
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery caches its connection and producer pools; drop them so the new URL is used.
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Celery really publishing to a broker that refuses connections (nothing on port 1)."""
+    with celery_publishing_to("redis://127.0.0.1:1/0", settings):
+        yield

@@ -6,24 +6,8 @@ from notifications import services, tasks
 from notifications.models import Notification
 from notifications.services import Recipient, notify
 from notifications.tests.factories import NotificationFactory
-from pkop_portal.celery import app
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dead_broker(settings):
-    """Celery really publishing to a broker that refuses connections (nothing on port 1)."""
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_deliver_task_run_twice_sends_once():
