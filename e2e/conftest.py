@@ -41,3 +41,17 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def seeded_reference_data(transactional_db):
+    """The rows the data migrations seed (hotline lines, groups, calendar overrides).
+
+    A transactional test that ran before flushes them, and pytest-django's serialized rollback
+    does not restore them for the first live-server test after it; re-seeding is idempotent.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("pkop_portal.migrations.0002_seed_lines_groups_calendar").seed(apps, None)

@@ -10,7 +10,11 @@ from notifications import services
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Serialized rollback: every transactional test restores the seeded rows it flushes.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_two_workers_racing_on_the_same_rows_send_each_message_once():
