@@ -1,1 +1,303 @@
-# Models arrive with the issue that builds this app.
+"""Appeals of individuals and legal entities (APPK), their files, messages and history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from appeals import enums
+
+
+class Category(models.Model):
+    """Staff-managed subject categories, named in the four languages."""
+
+    slug = models.SlugField(_("code"), unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=150)
+    name_ru = models.CharField(_("name (Russian)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    name_zh_hans = models.CharField(_("name (Chinese)"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered on the form"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (translation.get_language() or "kk").replace("-", "_")
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class ConsentText(models.Model):
+    """A version of the personal-data consent text; an appeal stores the version it agreed to."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    text_kk = models.TextField(_("text (Kazakh)"))
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    text_zh_hans = models.TextField(_("text (Chinese)"))
+    valid_from = models.DateTimeField(_("valid from"))
+
+    class Meta:
+        ordering = ["-valid_from"]
+        get_latest_by = "valid_from"
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self):
+        return self.version
+
+    @property
+    def text(self) -> str:
+        language = (translation.get_language() or "kk").replace("-", "_")
+        return getattr(self, f"text_{language}", "") or self.text_en
+
+
+class NumberSequence(models.Model):
+    """Last registration number issued per year; locked while a number is taken (no gaps)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Appeal(models.Model):
+    number = models.CharField(_("registration number"), max_length=16, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=enums.Status.choices, default=enums.Status.REGISTERED
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=enums.Kind.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=enums.Channel.choices, default=enums.Channel.WEB
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    applicant_type = models.CharField(
+        _("applicant"), max_length=16, choices=enums.ApplicantType.choices
+    )
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
+    organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
+    bin = models.CharField(_("BIN"), max_length=12, blank=True)
+    address = models.CharField(_("postal address"), max_length=500, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True, region="KZ", db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_contact = models.CharField(
+        _("notify me by"),
+        max_length=8,
+        choices=enums.PreferredContact.choices,
+        default=enums.PreferredContact.EMAIL,
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text of the appeal"))
+    is_collective = models.BooleanField(_("collective appeal"), default=False)
+    cosigners_count = models.PositiveIntegerField(_("number of co-signers"), default=0)
+    protocol = models.TextField(_("protocol of the oral appeal"), blank=True)
+
+    consent = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent text"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_ip = models.GenericIPAddressField(_("consent given from"), null=True, blank=True)
+
+    received_at = models.DateTimeField(_("received at"))
+    registration_date = models.DateField(_("registration date"))
+    due_date = models.DateField(_("answer due"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_appeals",
+    )
+    access_code_hash = models.CharField(_("access code (hash)"), max_length=64)
+
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_appeals",
+    )
+    department = models.CharField(_("department"), max_length=200, blank=True)
+
+    outcome = models.CharField(
+        _("outcome"), max_length=24, choices=enums.Outcome.choices, blank=True
+    )
+    answer_reasoning = models.TextField(_("reasoning"), blank=True)
+    answer_legal_basis = models.TextField(_("legal basis"), blank=True)
+    answer_signatory = models.CharField(_("signed by"), max_length=200, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
+    redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
+    not_considered_reason = models.CharField(
+        _("reason not considered"),
+        max_length=16,
+        choices=enums.NotConsideredReason.choices,
+        blank=True,
+    )
+    possible_crime = models.BooleanField(_("possible crime or security threat"), default=False)
+
+    rating_satisfied = models.BooleanField(_("applicant satisfied"), null=True, blank=True)
+    rating_comment = models.TextField(_("applicant's comment on the answer"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="appeal_unique_year_sequence"),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True) | ~Q(phone="") | ~Q(email=""),
+                name="appeal_has_contact_unless_anonymous",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="appeal_status_due")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def applicant_name(self) -> str:
+        if self.applicant_type == enums.ApplicantType.LEGAL_ENTITY and self.organisation_name:
+            return f"{self.organisation_name} ({self.full_name})"
+        return self.full_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in enums.OPEN_STATUSES
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"appeals/{instance.appeal.year}/{instance.appeal.number}/{instance.stored_name}"
+
+
+class AppealAttachment(models.Model):
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("appeal"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        "AppealMessage",
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    stored_name = models.CharField(_("stored name"), max_length=80)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class AppealMessage(models.Model):
+    """Information the applicant added while the appeal was open."""
+
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("appeal"), on_delete=models.CASCADE, related_name="messages"
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("applicant's message")
+        verbose_name_plural = _("applicant's messages")
+
+    def __str__(self):
+        return f"{self.appeal.number}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AppealEvent(models.Model):
+    """One immutable line of an appeal's history."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ASSIGNED = "assigned", _("Assigned")
+        TAKEN = "taken", _("Taken into work")
+        EXTENDED = "extended", _("Deadline extended")
+        REDIRECTED = "redirected", _("Redirected")
+        ANSWERED = "answered", _("Answered")
+        NOT_CONSIDERED = "not_considered", _("Not considered")
+        NOTE = "note", _("Internal note")
+        MESSAGE = "message", _("Applicant added information")
+        RATED = "rated", _("Applicant rated the answer")
+
+    PUBLIC_KINDS = {
+        Kind.REGISTERED,
+        Kind.ASSIGNED,
+        Kind.EXTENDED,
+        Kind.REDIRECTED,
+        Kind.ANSWERED,
+        Kind.NOT_CONSIDERED,
+        Kind.MESSAGE,
+    }
+
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("appeal"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    field = models.CharField(_("field"), max_length=50, blank=True)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self):
+        return f"{self.appeal.number}: {self.get_kind_display()}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS

@@ -31,3 +31,18 @@ def check_time_zone(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+@register(deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    """Rate limits and lock-outs count in the cache: every web process must share it."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if "redis" not in backend.lower() and "memcached" not in backend.lower():
+        return [
+            Error(
+                f"The default cache ({backend}) is not shared between processes.",
+                hint="Set REDIS_URL (or CACHE_URL) to a Redis server.",
+                id="pkop_portal.E003",
+            )
+        ]
+    return []

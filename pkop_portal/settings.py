@@ -20,7 +20,7 @@ if (BASE_DIR / ".env").is_file() and not env.bool("DJANGO_IGNORE_DOTENV", defaul
 
 # An empty variable means "use the default", as if it were not set at all.
 _OWN_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_", "AXES_")
-_OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_")
+_OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_")
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "csp",
     "axes",
+    "django_ratelimit",
     "pkop_portal.apps.PkopPortalConfig",
     "appeals.apps.AppealsConfig",
     "reception.apps.ReceptionConfig",
@@ -183,6 +184,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "pkop_portal.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # django-csp 4: no inline script or style anywhere; everything comes from our own origin.
@@ -288,6 +290,20 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Appeals ---------------------------------------------------------------------------------
+APPEALS_MAX_FILES = env.int("APPEALS_MAX_FILES", default=5)
+APPEALS_MAX_FILE_MB = env.int("APPEALS_MAX_FILE_MB", default=10)
+# Rate limits of the public forms, per client IP ("count/period": s, m, h or d).
+APPEALS_SUBMIT_RATE = env.str("APPEALS_SUBMIT_RATE", default="5/h")
+APPEALS_TRACK_FAILURE_RATE = env.str("APPEALS_TRACK_FAILURE_RATE", default="10/h")
+APPEALS_MESSAGE_RATE = env.str("APPEALS_MESSAGE_RATE", default="20/h")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+RATELIMIT_VIEW = "pkop_portal.views.rate_limited"
+# Our own check (pkop_portal.E003) requires a shared Redis cache in production; the library's
+# check does not know Django's built-in Redis cache, nor that one process may use local memory.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = _("PKOP Citizen Portal")

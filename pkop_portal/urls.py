@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from pkop_portal import views
@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("procedure/", views.procedure, name="procedure"),
     path("contacts/", views.contacts, name="contacts"),
     path("personal-data/", views.privacy, name="privacy"),
+    path("appeals/", include("appeals.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

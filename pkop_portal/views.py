@@ -91,3 +91,13 @@ def server_error(request):
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"request": None}))
+
+
+def rate_limited(request, exception=None):
+    """Translated 429 page for every rate-limited public form."""
+    return render(request, "429.html", status=429)
+
+
+def csrf_failure(request, reason=""):
+    """Translated page for a form sent without a valid CSRF token (expired page, cookies off)."""
+    return render(request, "403_csrf.html", status=403)

@@ -20,6 +20,7 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c",
     "DJANGO_ALLOWED_HOSTS": "appeals.example.kz",
     "DJANGO_SETTINGS_MODULE": "pkop_portal.settings",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -47,7 +48,14 @@ def test_production_refuses_to_start_without_required_secret(missing):
 def test_check_deploy_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert result.returncode == 0, result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_requires_a_shared_cache():
+    env = {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"}
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "pkop_portal.E003" in result.stderr
 
 
 def test_debug_mode_starts_with_local_defaults():

@@ -1,0 +1,198 @@
+"""Public forms of the appeals app: submission, tracking, added information and rating."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from appeals import enums, uploads
+from appeals.models import Category
+from appeals.validators import validate_bin, validate_iin
+
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+
+
+def no_html(value: str) -> None:
+    if value and HTML_TAG.search(value):
+        raise ValidationError(
+            _("Remove the HTML tags (text in angle brackets); write plain text."), code="html"
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by uploads.validate_uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        files = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+        return uploads.validate_uploads(files)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AppealForm(forms.Form):
+    """The appeal of an individual, a representative of a legal entity or an employee."""
+
+    applicant_type = forms.ChoiceField(
+        label=_("I am"),
+        choices=enums.ApplicantType.choices,
+        widget=forms.RadioSelect,
+        initial=enums.ApplicantType.INDIVIDUAL,
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=200, validators=[no_html])
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=12,
+        required=False,
+        help_text=_("12 digits. Representatives of organisations may leave it empty."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation name"), max_length=300, required=False, validators=[no_html]
+    )
+    bin = forms.CharField(
+        label=_("BIN of the organisation"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    address = forms.CharField(label=_("Postal address"), max_length=500, validators=[no_html])
+    phone = PhoneNumberField(label=_("Phone"), region="KZ", required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_contact = forms.ChoiceField(
+        label=_("Notify me by"),
+        choices=enums.PreferredContact.choices,
+        initial=enums.PreferredContact.EMAIL,
+    )
+    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=enums.Kind.choices)
+    category = CategoryChoiceField(
+        label=_("Subject area"), queryset=Category.objects.filter(is_active=True)
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300, validators=[no_html])
+    text = forms.CharField(
+        label=_("Text of the appeal"),
+        max_length=20000,
+        validators=[no_html],
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    is_collective = forms.BooleanField(label=_("Collective appeal"), required=False)
+    cosigners_count = forms.IntegerField(
+        label=_("Number of co-signers"), min_value=1, max_value=100000, required=False
+    )
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Up to 5 files: PDF, JPEG, PNG or DOCX, 10 MB each."),
+    )
+    consent = forms.BooleanField(label=_("I consent to the processing of my personal data"))
+    # Honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].error_messages["required"] = _(
+            "You must consent to the processing of personal data to submit an appeal."
+        )
+        self.fields["phone"].error_messages["invalid"] = _(
+            "Enter a valid phone number, for example +7 701 123 45 67 or 8 701 123 45 67."
+        )
+
+    def clean_iin(self):
+        value = self.cleaned_data["iin"].strip()
+        if value:
+            validate_iin(value)
+        return value
+
+    def clean_bin(self):
+        value = self.cleaned_data["bin"].strip()
+        if value:
+            validate_bin(value)
+        return value
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("This form could not be accepted."), code="honeypot")
+        return ""
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("applicant_type")
+        if kind == enums.ApplicantType.LEGAL_ENTITY:
+            if not data.get("organisation_name"):
+                self.add_error("organisation_name", _("Give the name of the organisation."))
+            if not data.get("bin") and "bin" not in self.errors:
+                self.add_error("bin", _("Give the BIN of the organisation."))
+        elif kind and not data.get("iin") and "iin" not in self.errors:
+            self.add_error("iin", _("Give your IIN."))
+        phone, email = data.get("phone"), data.get("email")
+        if not phone and not email and "phone" not in self.errors and "email" not in self.errors:
+            self.add_error("phone", _("Give a phone number or an e-mail address."))
+        preferred = data.get("preferred_contact")
+        contact_errors = "phone" in self.errors or "email" in self.errors
+        if (phone or email) and not contact_errors:
+            if preferred in ("sms", "both") and not phone:
+                self.add_error("preferred_contact", _("Give a phone number to get SMS."))
+            if preferred in ("email", "both") and not email:
+                self.add_error("preferred_contact", _("Give an e-mail address to get e-mail."))
+        if data.get("is_collective") and not data.get("cosigners_count"):
+            self.add_error("cosigners_count", _("Give the number of co-signers."))
+        return data
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("Registration number"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"placeholder": "A-2026-000001", "autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label=_("Access code"),
+        max_length=20,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
+    )
+
+
+class AddInformationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Additional information"),
+        max_length=10000,
+        validators=[no_html],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    files = MultipleFileField(
+        label=_("Files"), help_text=_("Up to 5 files: PDF, JPEG, PNG or DOCX, 10 MB each.")
+    )
+
+
+class RatingForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("Are you satisfied with the answer?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        validators=[no_html],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def appeal_form_limits() -> dict:
+    return {"max_files": settings.APPEALS_MAX_FILES, "max_mb": settings.APPEALS_MAX_FILE_MB}

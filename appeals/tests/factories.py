@@ -1,0 +1,39 @@
+import factory
+from django.utils import timezone
+
+from appeals import codes, enums
+from appeals.models import Appeal, Category
+
+VALID_IIN = "870101300009"
+VALID_BIN = "980511400007"
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    """An appeal as registered on the portal; its access code is `code` (default below)."""
+
+    class Meta:
+        model = Appeal
+
+    class Params:
+        code = "ABCD2345EFGH"
+
+    year = 2026
+    sequence = factory.Sequence(lambda n: 900000 + n)
+    number = factory.LazyAttribute(lambda o: f"A-{o.year}-{o.sequence:06d}")
+    kind = enums.Kind.STATEMENT
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="charity"))
+    channel = enums.Channel.WEB
+    language = "ru"
+    applicant_type = enums.ApplicantType.INDIVIDUAL
+    full_name = "Айгерим Садыкова"
+    iin = VALID_IIN
+    address = "Шымкент, ул. Байтурсынова, 1"
+    email = "aigerim@example.kz"
+    subject = "Помощь многодетной семье"
+    text = "Прошу рассмотреть возможность оказания помощи."
+    received_at = factory.LazyFunction(timezone.now)
+    registration_date = factory.LazyFunction(lambda: timezone.localdate())
+    due_date = factory.LazyFunction(lambda: timezone.localdate())
+    access_code_hash = factory.LazyAttribute(
+        lambda o: codes.hash_access_code(number=o.number, code=o.code)
+    )

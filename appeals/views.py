@@ -1,0 +1,208 @@
+"""Public pages of appeals: submit, receipt, track, add information, rate."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage, is_ratelimited
+
+from appeals import codes, selectors, services
+from appeals.forms import AddInformationForm, AppealForm, RatingForm, TrackForm
+from appeals.models import Appeal, ConsentText
+from pkop_portal.views import rate_limited
+
+SESSION_TRACKED = "appeals.tracked"
+SESSION_RECEIPT = "appeals.receipt"
+
+
+def _limited(request, group: str, rate: str) -> bool:
+    """Count this request against `rate` per client IP; True once it is over the limit."""
+    return is_ratelimited(
+        request, group=group, key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
+    )
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _remember(request, appeal_id: int) -> None:
+    tracked = request.session.get(SESSION_TRACKED, [])
+    if appeal_id not in tracked:
+        request.session[SESSION_TRACKED] = [*tracked[-19:], appeal_id]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    consent = ConsentText.objects.order_by("-valid_from").first()
+    if request.method == "POST":
+        if _limited(request, "appeals.submit", settings.APPEALS_SUBMIT_RATE):
+            return rate_limited(request)
+        form = AppealForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.appeal_submit(
+                    data=services.AppealInput(
+                        applicant_type=data["applicant_type"],
+                        kind=data["kind"],
+                        category=data["category"],
+                        subject=data["subject"],
+                        text=data["text"],
+                        language=translation.get_language(),
+                        full_name=data["full_name"],
+                        iin=data["iin"],
+                        organisation_name=data["organisation_name"],
+                        bin=data["bin"],
+                        address=data["address"],
+                        phone=data["phone"].as_e164 if data["phone"] else "",
+                        email=data["email"],
+                        preferred_contact=data["preferred_contact"],
+                        is_collective=data["is_collective"],
+                        cosigners_count=data["cosigners_count"] or 0,
+                        files=data["files"],
+                    ),
+                    consent=consent,
+                    consent_ip=_client_ip(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                request.session[SESSION_RECEIPT] = {
+                    "appeal_id": result.appeal.pk,
+                    "code": codes.format_code(result.access_code),
+                }
+                _remember(request, result.appeal.pk)
+                return redirect("appeals:receipt")
+    else:
+        form = AppealForm()
+    files_lost = request.method == "POST" and bool(request.FILES)
+    return render(
+        request,
+        "appeals/submit.html",
+        {"form": form, "consent": consent, "files_lost": files_lost},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+def receipt(request):
+    """The talon: number, date and time, due date and the access code, shown once."""
+    data = request.session.pop(SESSION_RECEIPT, None)
+    if data is None:
+        return redirect("appeals:track")
+    appeal = Appeal.objects.select_related("category").get(pk=data["appeal_id"])
+    return render(request, "appeals/receipt.html", {"appeal": appeal, "code": data["code"]})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        usage = get_usage(
+            request, group="appeals.track", key="ip", rate=settings.APPEALS_TRACK_FAILURE_RATE
+        )
+        # Only failures count; once they reach the limit even a right code waits.
+        if usage and usage["count"] >= usage["limit"]:
+            return rate_limited(request)
+        if form.is_valid():
+            appeal = selectors.appeal_get_for_applicant(
+                number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+            )
+            if appeal is not None:
+                request.session.cycle_key()
+                _remember(request, appeal.pk)
+                return redirect("appeals:detail", number=appeal.number)
+            _limited(request, "appeals.track", settings.APPEALS_TRACK_FAILURE_RATE)
+            form.add_error(None, ValidationError(_wrong_code_message(), code="no_match"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "appeals/track.html", {"form": form}, status=status)
+
+
+def _wrong_code_message():
+    from django.utils.translation import gettext
+
+    return gettext("The registration number or the access code is wrong.")
+
+
+def _tracked_appeal(request, number: str) -> Appeal | None:
+    appeal_id = Appeal.objects.filter(number=number).values_list("pk", flat=True).first()
+    if appeal_id is None or appeal_id not in request.session.get(SESSION_TRACKED, []):
+        return None
+    return selectors.appeal_public_view(appeal_id=appeal_id)
+
+
+@never_cache
+def detail(request, number: str):
+    appeal = _tracked_appeal(request, number)
+    if appeal is None:
+        return redirect(f"{reverse('appeals:track')}?number={number}")
+    return _render_detail(request, appeal)
+
+
+def _render_detail(request, appeal, message_form=None, rating_form=None, status=200):
+    with translation.override(appeal.language):
+        from django.utils.translation import gettext
+
+        right_to_appeal = gettext(
+            "You may appeal against this decision to the head of the company or a higher "
+            "body, or to the court, as the law provides (Administrative Procedural and "
+            "Process Code of the Republic of Kazakhstan)."
+        )
+    return render(
+        request,
+        "appeals/detail.html",
+        {
+            "appeal": appeal,
+            "message_form": message_form or AddInformationForm(),
+            "rating_form": rating_form or RatingForm(),
+            "right_to_appeal": right_to_appeal,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def add_information(request, number: str):
+    appeal = _tracked_appeal(request, number)
+    if appeal is None:
+        raise Http404
+    if _limited(request, "appeals.message", settings.APPEALS_MESSAGE_RATE):
+        return rate_limited(request)
+    form = AddInformationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.appeal_add_information(
+                appeal_id=appeal.pk, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("appeals:detail", number=number)
+    return _render_detail(request, appeal, message_form=form, status=400)
+
+
+@require_POST
+def rate(request, number: str):
+    appeal = _tracked_appeal(request, number)
+    if appeal is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_rate(
+                appeal_id=appeal.pk,
+                satisfied=form.cleaned_data["satisfied"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("appeals:detail", number=number)
+    return _render_detail(request, appeal, rating_form=form, status=400)
