@@ -9,6 +9,67 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from notifications.events import EventSpec, register
 
+        sample = {"number": "A-2026-000123", "subject": "Ремонт крыши / Roof repair"}
+        register(
+            EventSpec(
+                "appeal.extended",
+                None,
+                ("number", "due_date", "reason"),
+                {
+                    **sample,
+                    "due_date": "27.01.2027",
+                    "reason": "Запрос документов / Documents requested",
+                },
+            )
+        )
+        register(
+            EventSpec(
+                "appeal.redirected",
+                None,
+                ("number", "to_body"),
+                {**sample, "to_body": "Акимат города Шымкента"},
+            )
+        )
+        register(
+            EventSpec(
+                "appeal.answered",
+                None,
+                ("number", "outcome"),
+                {**sample, "outcome": "partially_satisfied"},
+            )
+        )
+        register(
+            EventSpec(
+                "appeal.not_considered",
+                None,
+                ("number", "reason"),
+                {**sample, "reason": "withdrawn"},
+            )
+        )
+        register(
+            EventSpec(
+                "staff.deadlines",
+                ("email",),
+                ("items", "digest"),
+                {
+                    "items": [
+                        {
+                            "number": "A-2026-000123",
+                            "subject": "Ремонт крыши",
+                            "due_date": "01.12.2026",
+                            "overdue": True,
+                        },
+                        {
+                            "number": "A-2026-000124",
+                            "subject": "Roof",
+                            "due_date": "03.12.2026",
+                            "overdue": False,
+                        },
+                    ],
+                    "digest": True,
+                },
+            )
+        )
         register(
             EventSpec(
                 key="appeal.registered",

@@ -30,7 +30,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; each is checked by uploads.validate_uploads."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 

@@ -175,11 +175,20 @@ class Appeal(models.Model):
         ordering = ["due_date", "id"]
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
+        permissions = [
+            ("assign_appeal", _("Can assign appeals to executors")),
+            ("extend_appeal", _("Can extend the answer deadline")),
+            ("export_appeal", _("Can export appeals")),
+            ("view_statistics", _("Can see appeal statistics")),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="appeal_unique_year_sequence"),
+            models.UniqueConstraint(
+                fields=["year", "sequence"], name="appeal_unique_year_sequence"
+            ),
+            # The portal needs a contact to answer; paper appeals may give only an address.
             models.CheckConstraint(
-                condition=Q(is_anonymous=True) | ~Q(phone="") | ~Q(email=""),
-                name="appeal_has_contact_unless_anonymous",
+                condition=Q(is_anonymous=True) | ~Q(channel="web") | ~Q(phone="") | ~Q(email=""),
+                name="appeal_web_has_contact",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="appeal_status_due")]
@@ -301,3 +310,21 @@ class AppealEvent(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind in self.PUBLIC_KINDS
+
+
+class ExportLog(models.Model):
+    """Who exported which appeals, when: exports carry restricted personal data (IIN, address)."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    file_format = models.CharField(_("format"), max_length=8)
+    filters = models.TextField(_("filters"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+
+    def __str__(self):
+        return f"{self.by} {self.at:%Y-%m-%d %H:%M} {self.file_format} ({self.row_count})"

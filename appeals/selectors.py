@@ -23,9 +23,79 @@ def appeal_public_view(*, appeal_id: int) -> Appeal:
         Appeal.objects.select_related("category")
         .prefetch_related(
             Prefetch("events", queryset=public, to_attr="public_events"),
-            Prefetch(
-                "messages__attachments", queryset=AppealAttachment.objects.order_by("id")
-            ),
+            Prefetch("messages__attachments", queryset=AppealAttachment.objects.order_by("id")),
         )
         .get(pk=appeal_id)
     )
+
+
+def appeal_list_for_staff(*, user):
+    """Appeals a staff member may see: Heads and Analysts all, Executors theirs, Registrars
+    what they registered (a member of several groups sees the union)."""
+    from django.db.models import Q
+
+    queryset = Appeal.objects.select_related("category", "executor", "registered_by")
+    if user.is_superuser or user.groups.filter(name__in=["Head", "Analyst"]).exists():
+        return queryset
+    condition = Q(pk__in=[])
+    names = set(user.groups.values_list("name", flat=True))
+    if "Executor" in names:
+        condition |= Q(executor=user)
+    if "Registrar" in names:
+        condition |= Q(registered_by=user)
+    return queryset.filter(condition)
+
+
+def appeal_statistics(*, queryset) -> dict:
+    """Figures for the statistics page, each from one aggregate query over `queryset`."""
+    from statistics import median
+
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncMonth
+
+    from appeals import enums
+    from pkop_portal import workdays
+
+    today = workdays.local_now().date()
+    totals = queryset.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(status=enums.Status.ANSWERED)),
+        on_time=Count("pk", filter=Q(status=enums.Status.ANSWERED, answered_on_time=True)),
+        open_now=Count("pk", filter=Q(status__in=enums.OPEN_STATUSES)),
+        overdue_now=Count("pk", filter=Q(status__in=enums.OPEN_STATUSES, due_date__lt=today)),
+        repeats=Count("pk", filter=Q(not_considered_reason=enums.NotConsideredReason.REPEAT)),
+    )
+    totals["extensions"] = AppealEvent.objects.filter(
+        appeal__in=queryset, kind=AppealEvent.Kind.EXTENDED
+    ).count()
+    answered = totals["answered"]
+    totals["on_time_share"] = round(100 * totals["on_time"] / answered, 1) if answered else None
+    days = [
+        (answered_at.date() - registered).days
+        for registered, answered_at in queryset.filter(answered_at__isnull=False)
+        .filter(status=enums.Status.ANSWERED)
+        .values_list("registration_date", "answered_at")
+    ]
+    totals["median_days"] = median(days) if days else None
+
+    def by(field, choices=None):
+        rows = queryset.values(field).annotate(n=Count("pk")).order_by("-n")
+        labels = dict(choices or [])
+        return [(labels.get(r[field], r[field]), r["n"]) for r in rows]
+
+    from appeals.models import Category
+
+    categories = {c.pk: c.name for c in Category.objects.all()}
+    return {
+        **totals,
+        "by_kind": by("kind", enums.Kind.choices),
+        "by_channel": by("channel", enums.Channel.choices),
+        "by_category": [(categories.get(pk, pk), n) for pk, n in by("category")],
+        "by_month": [
+            (r["month"], r["n"])
+            for r in queryset.annotate(month=TruncMonth("registration_date"))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by("month")
+        ],
+    }

@@ -57,6 +57,7 @@ class AppealInput:
     channel: str = enums.Channel.WEB
     protocol: str = ""
     is_anonymous: bool = False
+    possible_crime: bool = False
     files: list[UploadedFile] = field(default_factory=list)
 
 
@@ -128,7 +129,7 @@ def appeal_submit(
     Side effects: an "appeal.registered" notification (outbox row) if the applicant gave a
     contact. Raises ValidationError(code="no_contact" | "no_consent").
     """
-    if not data.is_anonymous and not (data.phone or data.email):
+    if registered_by is None and not (data.phone or data.email):
         raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
     if registered_by is None and consent is None:
         raise ValidationError(_("Consent to personal-data processing is required."), "no_consent")
@@ -158,6 +159,7 @@ def appeal_submit(
                 email=data.email,
                 preferred_contact=data.preferred_contact,
                 is_anonymous=data.is_anonymous,
+                possible_crime=data.possible_crime,
                 subject=data.subject,
                 text=data.text,
                 is_collective=data.is_collective,
@@ -180,6 +182,17 @@ def appeal_submit(
                 new_value=number,
                 note=f"{registration_date:%Y-%m-%d} → {due_date:%Y-%m-%d}",
             )
+            if appeal.is_anonymous and not appeal.possible_crime:
+                # APPK: anonymous appeals are not considered (crimes and threats excepted).
+                appeal.status = enums.Status.NOT_CONSIDERED
+                appeal.not_considered_reason = enums.NotConsideredReason.ANONYMOUS
+                appeal.save(update_fields=["status", "not_considered_reason"])
+                AppealEvent.objects.create(
+                    appeal=appeal,
+                    kind=AppealEvent.Kind.NOT_CONSIDERED,
+                    by=registered_by,
+                    new_value=enums.NotConsideredReason.ANONYMOUS,
+                )
             if appeal.email or appeal.phone:
                 notify(
                     event="appeal.registered",
@@ -200,7 +213,9 @@ def appeal_submit(
     return SubmittedAppeal(appeal=appeal, access_code=code)
 
 
-def appeal_add_information(*, appeal_id: int, text: str, files: list[UploadedFile]) -> AppealMessage:
+def appeal_add_information(
+    *, appeal_id: int, text: str, files: list[UploadedFile]
+) -> AppealMessage:
     """The applicant adds a message and files to an open appeal.
 
     Effects: AppealMessage with its attachments and a public history row.

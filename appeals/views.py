@@ -179,7 +179,9 @@ def add_information(request, number: str):
     if form.is_valid():
         try:
             services.appeal_add_information(
-                appeal_id=appeal.pk, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+                appeal_id=appeal.pk,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -270,6 +271,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
 # Every periodic job of the portal, in one place.
 CELERY_BEAT_SCHEDULE = {
     "notifications-flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "appeals-deadline-warnings": {
+        "task": "appeals.send_deadline_warnings",
+        "schedule": crontab(hour=8, minute=30),  # Asia/Almaty, before the working day
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------

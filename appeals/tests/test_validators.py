@@ -53,5 +53,7 @@ def test_access_code_is_long_unambiguous_and_hashed():
     stored = codes.hash_access_code(number="A-2026-000001", code=code)
     assert code not in stored and len(stored) == 64
     formatted = codes.format_code(code)
-    assert codes.check_access_code(number="A-2026-000001", code=formatted.lower(), stored_hash=stored)
+    assert codes.check_access_code(
+        number="A-2026-000001", code=formatted.lower(), stored_hash=stored
+    )
     assert not codes.check_access_code(number="A-2026-000002", code=code, stored_hash=stored)

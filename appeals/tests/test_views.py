@@ -40,13 +40,13 @@ def tr(text, lang):
 
 
 def errors_of(html: str) -> list[str]:
-    return re.findall(r'<strong>(.*?)</strong>', html)
+    return re.findall(r"<strong>(.*?)</strong>", html)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_form_page_is_translated_with_consent_text(client, lang):
     html = client.get(f"/{lang}/appeals/new/").content.decode()
-    assert f"<h1 class=\"mb-3\">{tr('Submit an appeal', lang)}</h1>" in html
+    assert f'<h1 class="mb-3">{tr("Submit an appeal", lang)}</h1>' in html
     assert tr("Subject area", lang) in html
     column = {"kk": "text_kk", "ru": "text_ru", "en": "text_en", "zh-hans": "text_zh_hans"}[lang]
     from appeals.models import ConsentText
@@ -124,7 +124,10 @@ BAD_INPUTS = [
     ),
     ({"preferred_contact": "sms", "phone": ""}, "Give a phone number to get SMS."),
     ({"is_collective": "on"}, "Give the number of co-signers."),
-    ({"category": "999999"}, "Select a valid choice. That choice is not one of the available choices."),
+    (
+        {"category": "999999"},
+        "Select a valid choice. That choice is not one of the available choices.",
+    ),
 ]
 
 
@@ -213,7 +216,9 @@ def test_track_with_number_and_code_shows_status_and_public_history(client):
     appeal = AppealFactory(language="kk")
     appeal.events.create(kind="registered")
     appeal.events.create(kind="note", note="internal: check the family")
-    response = client.post("/kk/appeals/track/", {"number": appeal.number, "code": "abcd-2345-efgh"})
+    response = client.post(
+        "/kk/appeals/track/", {"number": appeal.number, "code": "abcd-2345-efgh"}
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/kk/appeals/track/{appeal.number}/"
     html = client.get(response["Location"]).content.decode()

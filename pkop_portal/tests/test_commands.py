@@ -21,7 +21,22 @@ def test_load_demo_creates_superuser_once_and_prints_password_once(capsys, setti
     assert "exists" in second
     user.refresh_from_db()
     assert user.check_password(password)
-    assert get_user_model().objects.count() == 1
+    usernames = sorted(get_user_model().objects.values_list("username", flat=True))
+    assert usernames == ["admin", "demo.executor"]
+
+
+def test_load_demo_creates_a_dozen_appeals_in_different_states_once(settings):
+    from collections import Counter
+
+    from appeals.models import Appeal
+
+    settings.DEMO_ADMIN_PASSWORD = "a-chosen-demo-password"
+    call_command("load_demo")
+    states = Counter(Appeal.objects.values_list("status", flat=True))
+    assert states == {"in_work": 6, "answered": 3, "registered": 2, "redirected": 1}
+    assert Appeal.objects.filter(events__kind="extended").count() == 1
+    call_command("load_demo")
+    assert Appeal.objects.count() == 12
 
 
 def test_load_demo_takes_password_from_environment(capsys, settings):

@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        login = None
         user_model = get_user_model()
         username = settings.DEMO_ADMIN_USERNAME
         wanted = settings.DEMO_ADMIN_PASSWORD
@@ -39,3 +40,14 @@ class Command(BaseCommand):
                 f"Demo staff user '{username}' exists; its password was printed when it was "
                 "created (set DJANGO_DEMO_ADMIN_PASSWORD to choose one)."
             )
+        from appeals.demo import appeal_demo_load
+
+        created = appeal_demo_load()
+        if created:
+            self.stdout.write(f"Demo appeals created: {created}")
+        if login:
+            # Printed last, so the console e-mails of the demo data do not bury it.
+            self.stdout.write(self.style.SUCCESS("Demo staff login (shown once):"))
+            self.stdout.write("  URL:      http://127.0.0.1:8000/admin/")
+            self.stdout.write(f"  username: {username}")
+            self.stdout.write(f"  password: {login}")

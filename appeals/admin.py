@@ -1,0 +1,462 @@
+"""The staff UI for appeals: registration, triage and the workflow, through services only."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from appeals import admin_forms, codes, enums, exports, selectors, services, workflow
+from appeals.models import (
+    Appeal,
+    AppealAttachment,
+    AppealEvent,
+    AppealMessage,
+    Category,
+    ConsentText,
+    ExportLog,
+)
+from notifications.models import mask_phone
+from pkop_portal import workdays
+
+
+def mask_iin(value: str) -> str:
+    """'870101300009' → '8701******09': birth date prefix and check digits only."""
+    return f"{value[:4]}{'*' * 6}{value[-2:]}" if value else ""
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Overdue")),
+            ("soon", _("Due within 3 working days")),
+            ("urgent", _("Overdue or due within 3 working days")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = workdays.local_now().date()
+        open_ = queryset.filter(status__in=enums.OPEN_STATUSES)
+        if self.value() == "yes":
+            return open_.filter(due_date__lt=today)
+        if self.value() == "soon":
+            return open_.filter(
+                due_date__gte=today, due_date__lte=workdays.add_working_days(today, 3)
+            )
+        if self.value() == "urgent":
+            return open_.filter(due_date__lte=workdays.add_working_days(today, 3))
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = AppealEvent
+    fields = ("at", "kind", "by", "field", "old_value", "new_value", "note")
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = AppealAttachment
+    fields = ("original_name", "content_type", "size", "message", "created_at")
+    readonly_fields = fields
+
+
+class MessageInline(ReadOnlyInline):
+    model = AppealMessage
+    fields = ("created_at", "text")
+    readonly_fields = fields
+
+
+WORKFLOW = {
+    # action: (form, service call, title, who may see the button)
+    "assign": (admin_forms.AssignForm, "assign_appeal", _("Assign an executor")),
+    "extend": (admin_forms.ExtendForm, "extend_appeal", _("Extend the deadline")),
+    "redirect": (admin_forms.RedirectForm, "change_appeal", _("Redirect to a competent body")),
+    "answer": (admin_forms.AnswerForm, "change_appeal", _("Answer")),
+    "not_considered": (admin_forms.NotConsideredForm, "change_appeal", _("Do not consider")),
+    "note": (admin_forms.NoteForm, "view_appeal", _("Add an internal note")),
+}
+
+
+def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Outcome:
+    if action == "assign":
+        return workflow.appeal_assign(
+            appeal_id=appeal.pk, by=user, executor=data["executor"], department=data["department"]
+        )
+    if action == "extend":
+        return workflow.appeal_extend(
+            appeal_id=appeal.pk, by=user, new_due=data["new_due"], reason=data["reason"]
+        )
+    if action == "redirect":
+        return workflow.appeal_redirect(
+            appeal_id=appeal.pk, by=user, to_body=data["to_body"], reason=data["reason"]
+        )
+    if action == "answer":
+        return workflow.appeal_answer(
+            appeal_id=appeal.pk,
+            by=user,
+            outcome=data["outcome"],
+            reasoning=data["reasoning"],
+            legal_basis=data["legal_basis"],
+        )
+    if action == "not_considered":
+        return workflow.appeal_not_consider(
+            appeal_id=appeal.pk, by=user, reason=data["reason"], note=data["note"]
+        )
+    return workflow.appeal_add_note(appeal_id=appeal.pk, by=user, note=data["note"])
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "status",
+        "kind",
+        "category_name",
+        "channel",
+        "applicant",
+        "iin_masked",
+        "phone_masked",
+        "due",
+        "executor",
+    )
+    list_filter = (
+        "status",
+        OverdueFilter,
+        "kind",
+        "category",
+        "channel",
+        "executor",
+        "language",
+        "is_collective",
+    )
+    search_fields = ("number", "full_name", "organisation_name", "iin", "phone", "email", "subject")
+    date_hierarchy = "registration_date"
+    ordering = ("due_date", "id")
+    list_select_related = ("category", "executor")
+    list_per_page = 50
+    inlines = (EventInline, MessageInline, AttachmentInline)
+    fieldsets = (
+        (None, {"fields": ("number", "status", "kind", "category", "channel", "language")}),
+        (
+            _("Applicant"),
+            {
+                "fields": (
+                    "applicant_type",
+                    "full_name",
+                    "iin",
+                    "organisation_name",
+                    "bin",
+                    "address",
+                    "phone",
+                    "email",
+                    "preferred_contact",
+                    "is_anonymous",
+                    "possible_crime",
+                )
+            },
+        ),
+        (
+            _("Appeal"),
+            {"fields": ("subject", "text", "is_collective", "cosigners_count", "protocol")},
+        ),
+        (
+            _("Deadlines"),
+            {
+                "fields": (
+                    "received_at",
+                    "registration_date",
+                    "due_date",
+                    "registered_by",
+                    "executor",
+                    "department",
+                )
+            },
+        ),
+        (
+            _("Result"),
+            {
+                "fields": (
+                    "outcome",
+                    "answer_reasoning",
+                    "answer_legal_basis",
+                    "answer_signatory",
+                    "answered_at",
+                    "answered_on_time",
+                    "redirected_to",
+                    "not_considered_reason",
+                    "rating_satisfied",
+                    "rating_comment",
+                )
+            },
+        ),
+        (_("Consent"), {"fields": ("consent", "consent_at", "consent_ip")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Nothing is edited in place: every change goes through a workflow service.
+        return [f.name for f in Appeal._meta.fields]
+
+    def get_queryset(self, request):
+        return selectors.appeal_list_for_staff(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("category"), ordering="category__position")
+    def category_name(self, obj):
+        return obj.category.name
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, obj):
+        return obj.applicant_name or _("anonymous")
+
+    @admin.display(description=_("IIN"))
+    def iin_masked(self, obj):
+        return mask_iin(obj.iin)
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.phone.as_e164) if obj.phone else ""
+
+    @admin.display(description=_("answer due"), ordering="due_date")
+    def due(self, obj):
+        overdue = obj.is_open and obj.due_date < workdays.local_now().date()
+        if overdue:
+            return format_html(
+                '<strong class="appeal-overdue">{} ({})</strong>',
+                f"{obj.due_date:%d.%m.%Y}",
+                _("overdue"),
+            )
+        return f"{obj.due_date:%d.%m.%Y}"
+
+    # --- Registration and workflow views -----------------------------------------------------
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="appeals_appeal_workflow",
+            ),
+            path(
+                "export/<str:file_format>/",
+                self.admin_site.admin_view(self.export_view),
+                name="appeals_appeal_export",
+            ),
+            path(
+                "statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="appeals_appeal_statistics",
+            ),
+            path(
+                "talon/",
+                self.admin_site.admin_view(self.talon_view),
+                name="appeals_appeal_talon",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Registration of a paper or oral appeal (replaces the model form)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = admin_forms.RegistrationForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    result = services.appeal_submit(
+                        data=services.AppealInput(
+                            applicant_type=data["applicant_type"],
+                            kind=data["kind"],
+                            category=data["category"],
+                            subject=data["subject"],
+                            text=data["text"],
+                            language=data["language"],
+                            full_name=data["full_name"],
+                            iin=data["iin"],
+                            organisation_name=data["organisation_name"],
+                            bin=data["bin"],
+                            address=data["address"],
+                            phone=data["phone"].as_e164 if data["phone"] else "",
+                            email=data["email"],
+                            preferred_contact=data["preferred_contact"],
+                            is_collective=data["is_collective"],
+                            cosigners_count=data["cosigners_count"] or 0,
+                            channel=data["channel"],
+                            protocol=data["protocol"],
+                            is_anonymous=data["is_anonymous"],
+                            possible_crime=data["possible_crime"],
+                            files=data["files"],
+                        ),
+                        received_at=data["received_at"],
+                        registered_by=request.user,
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    request.session["appeals.talon"] = {
+                        "appeal_id": result.appeal.pk,
+                        "code": codes.format_code(result.access_code),
+                    }
+                    return redirect("admin:appeals_appeal_talon")
+        else:
+            form = admin_forms.RegistrationForm(
+                initial={
+                    "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                    "language": request.LANGUAGE_CODE,
+                    "channel": enums.Channel.BOX,
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Register an appeal"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/register.html", context)
+
+    def export_view(self, request, file_format: str):
+        """The filtered changelist as CSV or XLSX (Head); logged with the filters used."""
+        if file_format not in ("csv", "xlsx") or not request.user.has_perm("appeals.export_appeal"):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request).select_related("category", "executor")
+        content, content_type = exports.appeal_export(
+            queryset=queryset,
+            file_format=file_format,
+            by=request.user,
+            filters=request.GET.urlencode(),
+        )
+        response = HttpResponse(content, content_type=content_type)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.{file_format}"'
+        return response
+
+    def statistics_view(self, request):
+        if not request.user.has_perm("appeals.view_statistics"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Appeal statistics"),
+            "stats": selectors.appeal_statistics(queryset=Appeal.objects.all()),
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/statistics.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["can_export"] = request.user.has_perm("appeals.export_appeal")
+        extra_context["can_see_statistics"] = request.user.has_perm("appeals.view_statistics")
+        return super().changelist_view(request, extra_context)
+
+    def talon_view(self, request):
+        data = request.session.pop("appeals.talon", None)
+        if data is None:
+            return redirect("admin:appeals_appeal_changelist")
+        appeal = get_object_or_404(self.get_queryset(request), pk=data["appeal_id"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Receipt (talon)"),
+            "appeal": appeal,
+            "code": data["code"],
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/talon.html", context)
+
+    def workflow_view(self, request, pk: int, action: str):
+        if action not in WORKFLOW:
+            raise PermissionDenied
+        form_class, permission, title = WORKFLOW[action]
+        appeal = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm(f"appeals.{permission}"):
+            raise PermissionDenied
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                outcome = _run_workflow(action, appeal, request.user, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except PermissionDenied:
+                self.message_user(request, _("You may not do this."), messages.ERROR)
+                return redirect("admin:appeals_appeal_change", appeal.pk)
+            else:
+                self.message_user(request, _("Done: %(title)s.") % {"title": title})
+                if outcome.warning:
+                    self.message_user(request, outcome.warning, messages.WARNING)
+                return redirect("admin:appeals_appeal_change", appeal.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": appeal,
+            "title": f"{title}: {appeal.number}",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["workflow_actions"] = [
+            (action, title, reverse("admin:appeals_appeal_workflow", args=[object_id, action]))
+            for action, (_form, permission, title) in WORKFLOW.items()
+            if request.user.has_perm(f"appeals.{permission}")
+        ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = (
+        "slug",
+        "name_kk",
+        "name_ru",
+        "name_en",
+        "name_zh_hans",
+        "position",
+        "is_active",
+    )
+    list_editable = ("position", "is_active")
+    search_fields = ("slug", "name_kk", "name_ru", "name_en", "name_zh_hans")
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ("version", "valid_from")
+    readonly_fields = ("version", "text_kk", "text_ru", "text_en", "text_zh_hans", "valid_from")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a consent text once agreed to is never edited; add a new version
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "by", "file_format", "row_count", "filters")
+    list_filter = ("file_format",)
+    list_select_related = ("by",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,121 @@
+"""Forms of the staff side: registration of paper and oral appeals and workflow steps."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from appeals import enums
+from appeals.forms import CategoryChoiceField, MultipleFileField, no_html
+from appeals.models import Category
+from appeals.validators import validate_bin, validate_iin
+
+
+class RegistrationForm(forms.Form):
+    """An appeal that arrived by box, reception, phone, e-mail or post."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[c for c in enums.Channel.choices if c[0] != enums.Channel.WEB],
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Local time (Shymkent)."),
+    )
+    language = forms.ChoiceField(label=_("Language of the appeal"))
+    is_anonymous = forms.BooleanField(label=_("Anonymous (no author or address)"), required=False)
+    possible_crime = forms.BooleanField(
+        label=_("Reports a possible crime or security threat"), required=False
+    )
+    applicant_type = forms.ChoiceField(label=_("Applicant"), choices=enums.ApplicantType.choices)
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    iin = forms.CharField(label=_("IIN"), max_length=12, required=False)
+    organisation_name = forms.CharField(
+        label=_("Organisation name"), max_length=300, required=False
+    )
+    bin = forms.CharField(label=_("BIN"), max_length=12, required=False)
+    address = forms.CharField(label=_("Postal address"), max_length=500, required=False)
+    phone = PhoneNumberField(label=_("Phone"), region="KZ", required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_contact = forms.ChoiceField(
+        label=_("Notify by"), choices=enums.PreferredContact.choices
+    )
+    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=enums.Kind.choices)
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.all())
+    subject = forms.CharField(label=_("Subject"), max_length=300, validators=[no_html])
+    text = forms.CharField(
+        label=_("Text of the appeal"), widget=forms.Textarea, validators=[no_html]
+    )
+    protocol = forms.CharField(
+        label=_("Protocol of the oral appeal"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("Required for appeals received at a reception or by phone."),
+    )
+    is_collective = forms.BooleanField(label=_("Collective appeal"), required=False)
+    cosigners_count = forms.IntegerField(
+        label=_("Number of co-signers"), min_value=0, required=False
+    )
+    files = MultipleFileField(label=_("Scanned documents"))
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") in enums.ORAL_CHANNELS and not data.get("protocol", "").strip():
+            self.add_error("protocol", _("An oral appeal needs its protocol."))
+        if data.get("iin"):
+            try:
+                validate_iin(data["iin"])
+            except forms.ValidationError as exc:
+                self.add_error("iin", exc)
+        if data.get("bin"):
+            try:
+                validate_bin(data["bin"])
+            except forms.ValidationError as exc:
+                self.add_error("bin", exc)
+        if not data.get("is_anonymous") and not data.get("full_name"):
+            self.add_error("full_name", _("Give the applicant's name, or mark it anonymous."))
+        return data
+
+
+class AssignForm(forms.Form):
+    executor = forms.ModelChoiceField(
+        label=_("Executor"),
+        queryset=get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name="Executor")
+        .distinct(),
+    )
+    department = forms.CharField(label=_("Department"), max_length=200, required=False)
+
+
+class ExtendForm(forms.Form):
+    new_due = forms.DateField(
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reasoned decision"), widget=forms.Textarea)
+
+
+class RedirectForm(forms.Form):
+    to_body = forms.CharField(label=_("Competent body"), max_length=300)
+    reason = forms.CharField(label=_("Why it is outside our competence"), widget=forms.Textarea)
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=enums.Outcome.choices)
+    reasoning = forms.CharField(label=_("Reasoning with facts"), widget=forms.Textarea)
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea)
+
+
+class NotConsideredForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=enums.NotConsideredReason.choices)
+    note = forms.CharField(label=_("Explanation"), widget=forms.Textarea)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Internal note"), widget=forms.Textarea)
