@@ -46,10 +46,15 @@ def _check_database() -> str:
 
 
 def _check_cache() -> str:
+    # A key per probe: concurrent probes must not overwrite each other's value.
     token = secrets.token_hex(8)
-    cache.set("healthz:probe", token, timeout=10)
-    if cache.get("healthz:probe") != token:
-        raise RuntimeError("cache did not return the value just written")
+    key = f"healthz:probe:{token}"
+    cache.set(key, token, timeout=10)
+    try:
+        if cache.get(key) != token:
+            raise RuntimeError("cache did not return the value just written")
+    finally:
+        cache.delete(key)
     return "ok"
 
 
