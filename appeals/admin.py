@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from appeals import admin_forms, codes, enums, exports, selectors, services, workflow
@@ -175,7 +176,16 @@ class AppealAdmin(admin.ModelAdmin):
         ),
         (
             _("Appeal"),
-            {"fields": ("subject", "text", "is_collective", "cosigners_count", "protocol")},
+            {
+                "fields": (
+                    "subject",
+                    "text",
+                    "is_collective",
+                    "cosigners_count",
+                    "protocol",
+                    "possible_repeats",
+                )
+            },
         ),
         (
             _("Deadlines"),
@@ -212,7 +222,26 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Nothing is edited in place: every change goes through a workflow service.
-        return [f.name for f in Appeal._meta.fields]
+        return [f.name for f in Appeal._meta.fields] + ["possible_repeats"]
+
+    @admin.display(description=_("possible repeated appeals"))
+    def possible_repeats(self, obj):
+        rows = selectors.appeal_possible_repeats(appeal=obj)
+        if not rows:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 (a constant tag)
+            '<a href="{}">{}</a> {} — {}',
+            (
+                (
+                    reverse("admin:appeals_appeal_change", args=[r.pk]),
+                    r.number,
+                    f"{r.registration_date:%d.%m.%Y}",
+                    r.subject,
+                )
+                for r in rows
+            ),
+        )
 
     def get_queryset(self, request):
         return selectors.appeal_list_for_staff(user=request.user)

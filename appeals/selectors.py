@@ -99,3 +99,22 @@ def appeal_statistics(*, queryset) -> dict:
             .order_by("month")
         ],
     }
+
+
+def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10):
+    """Earlier or later appeals of the same person (IIN or phone) in the same category."""
+    from django.db.models import Q
+
+    same_person = Q()
+    if appeal.iin:
+        same_person |= Q(iin=appeal.iin)
+    if appeal.phone:
+        same_person |= Q(phone=appeal.phone)
+    if not same_person:
+        return Appeal.objects.none()
+    return (
+        Appeal.objects.filter(same_person, category_id=appeal.category_id)
+        .exclude(pk=appeal.pk)
+        .only("pk", "number", "status", "registration_date", "subject")
+        .order_by("-registration_date")[:limit]
+    )

@@ -181,3 +181,13 @@ def test_status_is_not_editable_in_the_change_form(client):
     html = client.get(f"{URL}{appeal.pk}/change/").content.decode()
     assert 'name="status"' not in html
     assert 'name="due_date"' not in html
+
+
+def test_change_page_lists_possible_repeats_of_the_same_person_and_category(client):
+    first = AppealFactory(subject="Первое обращение")
+    second = AppealFactory(subject="Повторное обращение")
+    AppealFactory(iin="900401300008", subject="Другой человек")
+    login(client, "head", "Head")
+    html = client.get(f"{URL}{second.pk}/change/").content.decode()
+    assert f">{first.number}</a>" in html
+    assert "Другой человек" not in html
