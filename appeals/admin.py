@@ -312,28 +312,13 @@ class AppealAdmin(admin.ModelAdmin):
                 data = form.cleaned_data
                 try:
                     result = services.appeal_submit(
-                        data=services.AppealInput(
-                            applicant_type=data["applicant_type"],
-                            kind=data["kind"],
-                            category=data["category"],
-                            subject=data["subject"],
-                            text=data["text"],
+                        data=services.appeal_input_from_form(
+                            data,
                             language=data["language"],
-                            full_name=data["full_name"],
-                            iin=data["iin"],
-                            organisation_name=data["organisation_name"],
-                            bin=data["bin"],
-                            address=data["address"],
-                            phone=data["phone"].as_e164 if data["phone"] else "",
-                            email=data["email"],
-                            preferred_contact=data["preferred_contact"],
-                            is_collective=data["is_collective"],
-                            cosigners_count=data["cosigners_count"] or 0,
                             channel=data["channel"],
                             protocol=data["protocol"],
                             is_anonymous=data["is_anonymous"],
                             possible_crime=data["possible_crime"],
-                            files=data["files"],
                         ),
                         received_at=data["received_at"],
                         registered_by=request.user,

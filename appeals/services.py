@@ -61,6 +61,29 @@ class AppealInput:
     files: list[UploadedFile] = field(default_factory=list)
 
 
+def appeal_input_from_form(data: dict, **extra) -> "AppealInput":
+    """AppealInput from a submission or registration form's cleaned data (+ channel etc.)."""
+    return AppealInput(
+        applicant_type=data["applicant_type"],
+        kind=data["kind"],
+        category=data["category"],
+        subject=data["subject"],
+        text=data["text"],
+        full_name=data["full_name"],
+        iin=data["iin"],
+        organisation_name=data["organisation_name"],
+        bin=data["bin"],
+        address=data["address"],
+        phone=data["phone"].as_e164 if data["phone"] else "",
+        email=data["email"],
+        preferred_contact=data["preferred_contact"],
+        is_collective=data["is_collective"],
+        cosigners_count=data["cosigners_count"] or 0,
+        files=data["files"],
+        **extra,
+    )
+
+
 @dataclass(frozen=True)
 class SubmittedAppeal:
     appeal: Appeal

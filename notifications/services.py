@@ -244,6 +244,17 @@ def _require_change_permission(by) -> None:
         raise PermissionDenied
 
 
+def _lock_changeable(notification_id: int, by) -> Notification:
+    """Lock a row that an operator may still retry or cancel (not sent, not being sent)."""
+    _require_change_permission(by)
+    row = Notification.objects.select_for_update().get(pk=notification_id)
+    if row.status == Notification.Status.SENT:
+        raise ValidationError(_("The notification was already sent."), code="already_sent")
+    if row.status == Notification.Status.SENDING:
+        raise ValidationError(_("The notification is being sent right now."), code="sending")
+    return row
+
+
 @transaction.atomic
 def notification_retry(*, notification_id: int, by=None) -> Notification:
     """Make a failed, cancelled or pending row due now and queue it (admin "retry now").
@@ -251,12 +262,7 @@ def notification_retry(*, notification_id: int, by=None) -> Notification:
     Raises PermissionDenied, ValidationError(code="already_sent" | "sending").
     Side effects: a delivery task after commit.
     """
-    _require_change_permission(by)
-    row = Notification.objects.select_for_update().get(pk=notification_id)
-    if row.status == Notification.Status.SENT:
-        raise ValidationError(_("The notification was already sent."), code="already_sent")
-    if row.status == Notification.Status.SENDING:
-        raise ValidationError(_("The notification is being sent right now."), code="sending")
+    row = _lock_changeable(notification_id, by)
     row.status = Notification.Status.PENDING
     row.next_attempt_at = timezone.now()
     if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
@@ -272,12 +278,7 @@ def notification_cancel(*, notification_id: int, by=None) -> Notification:
 
     Raises PermissionDenied, ValidationError(code="already_sent" | "sending").
     """
-    _require_change_permission(by)
-    row = Notification.objects.select_for_update().get(pk=notification_id)
-    if row.status == Notification.Status.SENT:
-        raise ValidationError(_("The notification was already sent."), code="already_sent")
-    if row.status == Notification.Status.SENDING:
-        raise ValidationError(_("The notification is being sent right now."), code="sending")
+    row = _lock_changeable(notification_id, by)
     row.status = Notification.Status.CANCELLED
     row.save(update_fields=["status", "updated_at"])
     return row

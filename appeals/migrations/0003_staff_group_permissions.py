@@ -1,7 +1,8 @@
 """Least privilege for the appeals app, per staff group (never per user)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from pkop_portal.permissions import grant_group_permissions, revoke_group_permissions
 
 GRANTS = {
     "Registrar": ["view_appeal", "add_appeal", "view_category", "view_appealattachment"],
@@ -33,29 +34,11 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("appeals")
-    app_config.models_module = True  # the migration state's stub lacks it
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="appeals", codename__in=codenames)
-        )
+    grant_group_permissions(apps, "appeals", GRANTS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        for group in Group.objects.filter(name=name):
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="appeals", codename__in=codenames
-                )
-            )
+    revoke_group_permissions(apps, "appeals", GRANTS)
 
 
 class Migration(migrations.Migration):

@@ -1,38 +1,18 @@
 """Heads see the outbox and may retry or cancel a message; nobody may edit or delete one."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from pkop_portal.permissions import grant_group_permissions, revoke_group_permissions
 
 GRANTS = {"Head": ["view_notification", "change_notification"]}
 
 
 def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure ours exist now.
-    app_config = apps.get_app_config("notifications")
-    app_config.models_module = True  # the migration state's stub lacks it
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="notifications", codename__in=codenames
-            )
-        )
+    grant_group_permissions(apps, "notifications", GRANTS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        for group in Group.objects.filter(name=group_name):
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="notifications", codename__in=codenames
-                )
-            )
+    revoke_group_permissions(apps, "notifications", GRANTS)
 
 
 class Migration(migrations.Migration):
