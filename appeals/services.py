@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,11 +93,12 @@ class SubmittedAppeal:
 
 def _take_number(year: int) -> tuple[int, str]:
     """Next number of `year`, under a row lock: consecutive, never duplicated, never skipped."""
-    NumberSequence.objects.get_or_create(year=year)
-    sequence = NumberSequence.objects.select_for_update().get(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return sequence.last, f"A-{year}-{sequence.last:06d}"
+    # The UPDATE takes the row lock and holds it to the end of the caller's transaction.
+    if not NumberSequence.objects.filter(year=year).update(last=F("last") + 1):
+        NumberSequence.objects.get_or_create(year=year)
+        NumberSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = NumberSequence.objects.values_list("last", flat=True).get(year=year)
+    return last, f"A-{year}-{last:06d}"
 
 
 def _store_files(appeal: Appeal, files: list[UploadedFile], stored: list[str], message=None):
@@ -157,8 +159,9 @@ def appeal_submit(
     if registered_by is None and consent is None:
         raise ValidationError(_("Consent to personal-data processing is required."), "no_consent")
     received_at = received_at or timezone.now()
-    registration_date = workdays.registration_date(received_at)
-    due_date = workdays.add_working_days(registration_date, ANSWER_WORKING_DAYS)
+    registration_date, due_date = workdays.registration_and_due_dates(
+        received_at, ANSWER_WORKING_DAYS
+    )
     code = codes.new_access_code()
     stored: list[str] = []
     try:

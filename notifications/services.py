@@ -97,22 +97,22 @@ def notify(
         key = f"{dedupe_key}:{channel}"
         try:
             with transaction.atomic():
-                row, created = Notification.objects.get_or_create(
+                # Insert first: the common case costs one statement; a repeat hits the unique key.
+                row = Notification.objects.create(
                     dedupe_key=key,
-                    defaults={
-                        "channel": channel,
-                        "recipient_email": to.email if channel == "email" else "",
-                        "recipient_phone": to.phone if channel == "sms" else "",
-                        "event": event,
-                        "language": language,
-                        "context": context,
-                        "next_attempt_at": now,
-                        "content_type": content_type,
-                        "object_id": str(about.pk) if about is not None else "",
-                    },
+                    channel=channel,
+                    recipient_email=to.email if channel == "email" else "",
+                    recipient_phone=to.phone if channel == "sms" else "",
+                    event=event,
+                    language=language,
+                    context=context,
+                    next_attempt_at=now,
+                    content_type=content_type,
+                    object_id=str(about.pk) if about is not None else "",
                 )
+                created = True
         except IntegrityError:
-            # A concurrent caller inserted the same key between our read and our insert.
+            # Already queued by an earlier call (or a concurrent one): same message, not a new one.
             row, created = Notification.objects.get(dedupe_key=key), False
         rows.append(row)
         if created:

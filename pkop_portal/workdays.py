@@ -111,3 +111,29 @@ def registration_date(received_at: datetime) -> date:
     if local.time() < _hours_end() and is_working_day(day):
         return day
     return next_working_day(day)
+
+
+def registration_and_due_dates(received_at: datetime, working_days: int) -> tuple[date, date]:
+    """registration_date(received_at) and the date `working_days` later, with one query."""
+    if timezone.is_naive(received_at):
+        received_at = received_at.replace(tzinfo=LOCAL_TZ)
+    local = received_at.astimezone(LOCAL_TZ)
+    day = local.date()
+    window_end = day + timedelta(days=working_days * 2 + 45)
+    overrides = _overrides(day, window_end)
+    registered = day
+    if not (local.time() < _hours_end() and _is_working(day, overrides)):
+        registered = _walk(day, 1, overrides, window_end)
+    return registered, _walk(registered, working_days, overrides, window_end)
+
+
+def _walk(start: date, days: int, overrides: dict[date, bool], window_end: date) -> date:
+    """`days` working days after `start` using preloaded overrides (reloads past the window)."""
+    current, counted = start, 0
+    while counted < days:
+        current += timedelta(days=1)
+        if current > window_end:
+            return add_working_days(current - timedelta(days=1), days - counted)
+        if _is_working(current, overrides):
+            counted += 1
+    return current

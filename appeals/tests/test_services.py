@@ -61,8 +61,8 @@ def test_submit_registers_with_number_dates_code_history_and_notification(
     assert appeal.consent.version == "2026-1" and appeal.consent_ip == "10.1.2.3"
     assert list(appeal.events.values_list("kind", flat=True)) == ["registered"]
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Ваше обращение A-2026-000001 зарегистрировано"
-    assert "до 22.12.2026" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Ваше обращение № A-2026-000001 зарегистрировано"
+    assert "Ответ будет дан не позднее 22.12.2026 (15 рабочих дней)." in mail.outbox[0].body
     assert Notification.objects.get().about == appeal
 
 

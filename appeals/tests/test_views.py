@@ -34,13 +34,22 @@ def form_data(**overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def django_max_length_message(lang: str) -> str:
+    """Django's own (plural, translated) message for a 10,000-character subject."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import MaxLengthValidator
+
+    with translation.override(lang):
+        try:
+            MaxLengthValidator(300)("x" * 10000)
+        except ValidationError as exc:
+            return exc.messages[0]
+    raise AssertionError("no error")
+
+
 def tr(text, lang):
     with translation.override(lang):
         return gettext(text)
-
-
-def errors_of(html: str) -> list[str]:
-    return re.findall(r"<strong>(.*?)</strong>", html)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -113,7 +122,7 @@ BAD_INPUTS = [
     ({"phone": "", "email": ""}, "Give a phone number or an e-mail address."),
     ({"email": "not-an-email"}, "Enter a valid email address."),
     ({"consent": None}, "You must consent to the processing of personal data to submit an appeal."),
-    ({"subject": "x" * 10000}, "Ensure this value has at most 300 characters (it has 10000)."),
+    ({"subject": "x" * 10000}, "max_length"),
     (
         {"subject": "<script>alert(1)</script>"},
         "Remove the HTML tags (text in angle brackets); write plain text.",
@@ -140,9 +149,10 @@ def test_bad_input_gets_translated_error_keeps_input_and_stores_nothing(
     response = client.post(f"/{lang}/appeals/new/", data)
     html = response.content.decode()
     assert response.status_code == 400
-    expected = tr(message, lang)
+    expected = django_max_length_message(lang) if message == "max_length" else tr(message, lang)
+    english = django_max_length_message("en") if message == "max_length" else message
     if lang != "en":
-        assert expected != message, f"not translated: {message}"
+        assert expected != english, f"not translated: {message}"
     assert expected.replace("'", "&#x27;").replace('"', "&quot;") in html
     assert Appeal.objects.count() == 0
     assert 'value="Шымкент, ул. Байтурсынова, 1"' in html  # what was typed is kept

@@ -102,3 +102,30 @@ def test_registration_date_after_hours_or_day_off_is_next_working_day(received, 
 
 def test_next_working_day_is_strictly_after():
     assert workdays.next_working_day(date(2026, 11, 27)) == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "received",
+    [
+        datetime(2026, 11, 27, 19, 0, tzinfo=ALMATY),
+        datetime(2026, 11, 27, 10, 0, tzinfo=ALMATY),
+        datetime(2026, 3, 20, 20, 0, tzinfo=ALMATY),
+        datetime(2026, 12, 31, 19, 0, tzinfo=ALMATY),
+        datetime(2026, 11, 28, 11, 0),
+    ],
+)
+def test_registration_and_due_dates_match_the_separate_functions(received):
+    registered = workdays.registration_date(received)
+    assert workdays.registration_and_due_dates(received, 15) == (
+        registered,
+        workdays.add_working_days(registered, 15),
+    )
+
+
+def test_registration_and_due_dates_see_an_override_in_the_window():
+    CalendarDay.objects.create(date=date(2026, 12, 7), is_working=False, note="transfer")
+    received = datetime(2026, 11, 27, 10, 0, tzinfo=ALMATY)
+    assert workdays.registration_and_due_dates(received, 15) == (
+        date(2026, 11, 27),
+        date(2026, 12, 22),  # 21 December without the override
+    )
