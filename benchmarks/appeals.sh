@@ -24,7 +24,7 @@ psql "${DATABASE_URL%/*}/postgres" -qAtc "select 1 from pg_database where datnam
 redis-cli -u "$REDIS_URL" flushdb >/dev/null
 before=$(psql "$DATABASE_URL" -qAtc "select count(*) from appeals_appeal")
 
-.venv/bin/gunicorn pkop_portal.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &
+.venv/bin/gunicorn pkop_portal.wsgi --bind "127.0.0.1:$PORT" --workers "${WORKERS:-2}" --log-level warning &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
@@ -44,7 +44,7 @@ wrk.headers["Referer"] = "http://127.0.0.1:$PORT/ru/appeals/new/"
 wrk.body = "csrfmiddlewaretoken=$token&applicant_type=individual&full_name=Bench+Applicant&iin=870101300009&address=Shymkent&email=bench%40example.kz&preferred_contact=email&kind=statement&category=$category&subject=Benchmark&text=Load+test+appeal&consent=on&website="
 LUA
 
-echo "gunicorn 2 sync workers, PostgreSQL, Redis; wrk -t2 -c8 -d${DURATION}s; $(nproc) cores"
+echo "gunicorn ${WORKERS:-2} sync workers, PostgreSQL, Redis; wrk -t2 -c8 -d${DURATION}s; $(nproc) cores"
 echo "== POST /ru/appeals/new/"
 wrk -t2 -c8 -d"${DURATION}s" --latency -s "$lua" "http://127.0.0.1:$PORT/ru/appeals/new/" \
   | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors" || true
