@@ -93,7 +93,10 @@ WORKFLOW = {
     "answer": (admin_forms.AnswerForm, "change_appeal", _("Answer")),
     "not_considered": (admin_forms.NotConsideredForm, "change_appeal", _("Do not consider")),
     "note": (admin_forms.NoteForm, "view_appeal", _("Add an internal note")),
+    "link_repeat": (admin_forms.LinkRepeatForm, "change_appeal", _("Link as a repeat")),
+    "dismiss_repeat": (admin_forms.DismissRepeatForm, "change_appeal", _("Not a repeat")),
 }
+REPEAT_ACTIONS = {"link_repeat", "dismiss_repeat"}
 
 
 def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Outcome:
@@ -117,6 +120,12 @@ def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Out
             reasoning=data["reasoning"],
             legal_basis=data["legal_basis"],
         )
+    if action == "link_repeat":
+        return workflow.appeal_link_repeat(
+            appeal_id=appeal.pk, by=user, earlier_id=data["earlier"].pk
+        )
+    if action == "dismiss_repeat":
+        return workflow.appeal_dismiss_repeat(appeal_id=appeal.pk, by=user)
     if action == "not_considered":
         return workflow.appeal_not_consider(
             appeal_id=appeal.pk, by=user, reason=data["reason"], note=data["note"]
@@ -141,6 +150,7 @@ class AppealAdmin(admin.ModelAdmin):
     list_filter = (
         "status",
         OverdueFilter,
+        "possible_repeat",
         "kind",
         "category",
         "channel",
@@ -183,6 +193,8 @@ class AppealAdmin(admin.ModelAdmin):
                     "is_collective",
                     "cosigners_count",
                     "protocol",
+                    "possible_repeat",
+                    "repeat_of",
                     "possible_repeats",
                 )
             },
@@ -402,7 +414,8 @@ class AppealAdmin(admin.ModelAdmin):
         appeal = get_object_or_404(self.get_queryset(request), pk=pk)
         if not request.user.has_perm(f"appeals.{permission}"):
             raise PermissionDenied
-        form = form_class(request.POST or None)
+        kwargs = {"appeal": appeal} if action == "link_repeat" else {}
+        form = form_class(request.POST or None, **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
                 outcome = _run_workflow(action, appeal, request.user, form.cleaned_data)
@@ -427,10 +440,12 @@ class AppealAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
+        flagged = Appeal.objects.filter(pk=object_id, possible_repeat=True).exists()
         extra_context["workflow_actions"] = [
             (action, title, reverse("admin:appeals_appeal_workflow", args=[object_id, action]))
             for action, (_form, permission, title) in WORKFLOW.items()
             if request.user.has_perm(f"appeals.{permission}")
+            and (flagged or action not in REPEAT_ACTIONS)
         ]
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -7,7 +7,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from appeals import enums
 from appeals.forms import CategoryChoiceField, MultipleFileField, no_html
-from appeals.models import Category
+from appeals.models import Appeal, Category
 from appeals.validators import validate_bin, validate_iin
 
 
@@ -119,3 +119,18 @@ class NotConsideredForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Internal note"), widget=forms.Textarea)
+
+
+class LinkRepeatForm(forms.Form):
+    earlier = forms.ModelChoiceField(label=_("Earlier appeal"), queryset=None)
+
+    def __init__(self, *args, appeal=None, **kwargs):
+        from appeals.selectors import appeal_possible_repeats
+
+        super().__init__(*args, **kwargs)
+        ids = [a.pk for a in appeal_possible_repeats(appeal=appeal, limit=50)] if appeal else []
+        self.fields["earlier"].queryset = Appeal.objects.filter(pk__in=ids).order_by("-pk")
+
+
+class DismissRepeatForm(forms.Form):
+    confirm = forms.BooleanField(label=_("This appeal raises a new matter"))

@@ -164,6 +164,22 @@ class Appeal(models.Model):
     )
     possible_crime = models.BooleanField(_("possible crime or security threat"), default=False)
 
+    possible_repeat = models.BooleanField(
+        _("possible repeat"),
+        default=False,
+        help_text=_(
+            "Earlier appeals of the same IIN or phone in the same category within 12 months."
+        ),
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeat of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+    )
+
     rating_satisfied = models.BooleanField(_("applicant satisfied"), null=True, blank=True)
     rating_comment = models.TextField(_("applicant's comment on the answer"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
@@ -271,6 +287,8 @@ class AppealEvent(models.Model):
         NOTE = "note", _("Internal note")
         MESSAGE = "message", _("Applicant added information")
         RATED = "rated", _("Applicant rated the answer")
+        REPEAT_LINKED = "repeat_linked", _("Linked as a repeated appeal")
+        REPEAT_DISMISSED = "repeat_dismissed", _("Not a repeated appeal")
 
     PUBLIC_KINDS = {
         Kind.REGISTERED,

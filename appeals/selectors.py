@@ -63,7 +63,7 @@ def appeal_statistics(*, queryset) -> dict:
         on_time=Count("pk", filter=Q(status=enums.Status.ANSWERED, answered_on_time=True)),
         open_now=Count("pk", filter=Q(status__in=enums.OPEN_STATUSES)),
         overdue_now=Count("pk", filter=Q(status__in=enums.OPEN_STATUSES, due_date__lt=today)),
-        repeats=Count("pk", filter=Q(not_considered_reason=enums.NotConsideredReason.REPEAT)),
+        repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
     )
     totals["extensions"] = AppealEvent.objects.filter(
         appeal__in=queryset, kind=AppealEvent.Kind.EXTENDED
@@ -101,8 +101,10 @@ def appeal_statistics(*, queryset) -> dict:
     }
 
 
-def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10):
-    """Earlier or later appeals of the same person (IIN or phone) in the same category."""
+def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10, earlier_only: bool = False):
+    """Appeals of the same person (IIN or phone) in the same category within 12 months."""
+    from datetime import timedelta
+
     from django.db.models import Q
 
     same_person = Q()
@@ -112,9 +114,14 @@ def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10):
         same_person |= Q(phone=appeal.phone)
     if not same_person:
         return Appeal.objects.none()
-    return (
+    window = appeal.registration_date - timedelta(days=365)
+    queryset = (
         Appeal.objects.filter(same_person, category_id=appeal.category_id)
+        .filter(registration_date__gte=window)
         .exclude(pk=appeal.pk)
-        .only("pk", "number", "status", "registration_date", "subject")
-        .order_by("-registration_date")[:limit]
     )
+    if earlier_only:
+        queryset = queryset.filter(pk__lt=appeal.pk)
+    return queryset.only("pk", "number", "status", "registration_date", "subject").order_by(
+        "-registration_date", "-pk"
+    )[:limit]

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import codes, enums
+from appeals import codes, enums, selectors
 from appeals.models import (
     Appeal,
     AppealAttachment,
@@ -201,6 +201,9 @@ def appeal_submit(
                 access_code_hash=codes.hash_access_code(number=number, code=code),
             )
             _store_files(appeal, data.files, stored)
+            if selectors.appeal_possible_repeats(appeal=appeal, limit=1, earlier_only=True):
+                appeal.possible_repeat = True
+                appeal.save(update_fields=["possible_repeat"])
             AppealEvent.objects.create(
                 appeal=appeal,
                 kind=AppealEvent.Kind.REGISTERED,

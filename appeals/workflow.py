@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import enums
+from appeals import enums, selectors
 from appeals.models import Appeal, AppealEvent
 from appeals.services import _recipient
 from notifications.services import notify
@@ -257,4 +257,36 @@ def appeal_add_note(*, appeal_id: int, by, note: str) -> Outcome:
     if not note.strip():
         raise ValidationError(_("Write the note."), code="empty")
     _event(appeal, AppealEvent.Kind.NOTE, by, note=note)
+    return Outcome(appeal)
+
+
+@transaction.atomic
+def appeal_link_repeat(*, appeal_id: int, by, earlier_id: int) -> Outcome:
+    """Link a flagged appeal to the earlier appeal it repeats; clears the flag.
+
+    Raises PermissionDenied, ValidationError(code="not_a_candidate").
+    """
+    appeal = _lock(appeal_id)
+    _require_executor_or_head(by, appeal)
+    candidates = {a.pk for a in selectors.appeal_possible_repeats(appeal=appeal, limit=50)}
+    if earlier_id not in candidates:
+        raise ValidationError(
+            _("Choose an appeal of the same applicant and category."), code="not_a_candidate"
+        )
+    earlier = Appeal.objects.get(pk=earlier_id)
+    appeal.repeat_of = earlier
+    appeal.possible_repeat = False
+    appeal.save(update_fields=["repeat_of", "possible_repeat", "updated_at"])
+    _event(appeal, AppealEvent.Kind.REPEAT_LINKED, by, field="repeat_of", new=earlier.number)
+    return Outcome(appeal)
+
+
+@transaction.atomic
+def appeal_dismiss_repeat(*, appeal_id: int, by) -> Outcome:
+    """Clear the possible-repeat flag: the appeal raises a new matter."""
+    appeal = _lock(appeal_id)
+    _require_executor_or_head(by, appeal)
+    appeal.possible_repeat = False
+    appeal.save(update_fields=["possible_repeat", "updated_at"])
+    _event(appeal, AppealEvent.Kind.REPEAT_DISMISSED, by, field="possible_repeat")
     return Outcome(appeal)

@@ -45,7 +45,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def seeded_reference_data(transactional_db):
-    """The rows the data migrations seed (hotline lines, groups, calendar overrides).
+    """The rows the data migrations seed (hotline lines, groups, categories, consent text,
+    group permissions).
 
     A transactional test that ran before flushes them, and pytest-django's serialized rollback
     does not restore them for the first live-server test after it; re-seeding is idempotent.
@@ -54,4 +55,12 @@ def seeded_reference_data(transactional_db):
 
     from django.apps import apps
 
-    import_module("pkop_portal.migrations.0002_seed_lines_groups_calendar").seed(apps, None)
+    for module in (
+        "pkop_portal.migrations.0002_seed_lines_groups_calendar",
+        "appeals.migrations.0002_seed_categories_consent",
+        "appeals.migrations.0003_staff_group_permissions",
+        "notifications.migrations.0002_staff_group_permissions",
+    ):
+        migration = import_module(module)
+        seed = getattr(migration, "seed", None) or migration.grant
+        seed(apps, None)

@@ -191,3 +191,20 @@ def test_change_page_lists_possible_repeats_of_the_same_person_and_category(clie
     html = client.get(f"{URL}{second.pk}/change/").content.decode()
     assert f">{first.number}</a>" in html
     assert "Другой человек" not in html
+
+
+def test_repeat_buttons_only_for_flagged_appeals_and_link_through_admin(client):
+    earlier = AppealFactory()
+    flagged = AppealFactory(possible_repeat=True)
+    plain = AppealFactory()
+    login(client, "head", "Head")
+    assert (
+        "appeal-action-link_repeat" not in client.get(f"{URL}{plain.pk}/change/").content.decode()
+    )
+    html = client.get(f"{URL}{flagged.pk}/change/").content.decode()
+    assert "appeal-action-link_repeat" in html and "appeal-action-dismiss_repeat" in html
+    response = client.post(f"{URL}{flagged.pk}/workflow/link_repeat/", {"earlier": earlier.pk})
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.repeat_of == earlier
+    assert client.get(URL + "?possible_repeat__exact=1").context["cl"].result_count == 0

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from appeals import enums, workflow
-from appeals.models import AppealEvent
+from appeals import enums, services, workflow
+from appeals.models import AppealEvent, Category
 from appeals.tests.factories import AppealFactory
 from pkop_portal import workdays
 
@@ -187,3 +187,45 @@ def test_internal_note_is_history_but_not_public(head):
     workflow.appeal_add_note(appeal_id=appeal.pk, by=head, note="Позвонить заявителю")
     event = appeal.events.get()
     assert (event.kind, event.note, event.is_public) == ("note", "Позвонить заявителю", False)
+
+
+def test_repeat_is_flagged_on_registration_then_linked_or_dismissed(head):
+    from appeals.models import ConsentText
+    from appeals.tests.test_services import appeal_input
+
+    consent = ConsentText.objects.get()
+    first = services.appeal_submit(data=appeal_input(), consent=consent).appeal
+    other_category = services.appeal_submit(
+        data=appeal_input(category=Category.objects.get(slug="employment")), consent=consent
+    ).appeal
+    second = services.appeal_submit(data=appeal_input(), consent=consent).appeal
+    third = services.appeal_submit(data=appeal_input(), consent=consent).appeal
+    assert (first.possible_repeat, other_category.possible_repeat) == (False, False)
+    assert (second.possible_repeat, third.possible_repeat) == (True, True)
+
+    with pytest.raises(ValidationError) as exc:
+        workflow.appeal_link_repeat(appeal_id=second.pk, by=head, earlier_id=other_category.pk)
+    assert exc.value.code == "not_a_candidate"
+    workflow.appeal_link_repeat(appeal_id=second.pk, by=head, earlier_id=first.pk)
+    second.refresh_from_db()
+    assert (second.repeat_of, second.possible_repeat) == (first, False)
+    assert second.events.filter(kind="repeat_linked", new_value=first.number).exists()
+
+    workflow.appeal_dismiss_repeat(appeal_id=third.pk, by=head)
+    third.refresh_from_db()
+    assert (third.possible_repeat, third.repeat_of) == (False, None)
+    assert third.events.filter(kind="repeat_dismissed").exists()
+
+
+def test_repeats_older_than_twelve_months_are_not_flagged():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from appeals.models import ConsentText
+    from appeals.tests.test_services import appeal_input
+
+    consent = ConsentText.objects.get()
+    old = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    services.appeal_submit(data=appeal_input(), consent=consent, received_at=old)
+    new = services.appeal_submit(data=appeal_input(), consent=consent).appeal
+    assert new.possible_repeat is False
