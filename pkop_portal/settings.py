@@ -21,7 +21,7 @@ if (BASE_DIR / ".env").is_file() and not env.bool("DJANGO_IGNORE_DOTENV", defaul
 
 # An empty variable means "use the default", as if it were not set at all.
 _OWN_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_", "AXES_")
-_OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_")
+_OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_", "RECEPTION_")
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -271,6 +271,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
 # Every periodic job of the portal, in one place.
 CELERY_BEAT_SCHEDULE = {
     "notifications-flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "reception-generate-slots": {
+        "task": "reception.generate_slots",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "appeals-deadline-warnings": {
         "task": "appeals.send_deadline_warnings",
         "schedule": crontab(hour=8, minute=30),  # Asia/Almaty, before the working day
@@ -309,6 +313,13 @@ RATELIMIT_VIEW = "pkop_portal.views.rate_limited"
 # Our own check (pkop_portal.E003) requires a shared Redis cache in production; the library's
 # check does not know Django's built-in Redis cache, nor that one process may use local memory.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Personal reception ----------------------------------------------------------------------
+# Booking window in Asia/Almaty calendar days: 1 = no same-day bookings; horizon 30 days ahead.
+RECEPTION_MIN_NOTICE_DAYS = env.int("RECEPTION_MIN_NOTICE_DAYS", default=1)
+RECEPTION_HORIZON_DAYS = env.int("RECEPTION_HORIZON_DAYS", default=30)
+# Active bookings one citizen (IIN) may hold in total (one per manager is always the limit).
+RECEPTION_MAX_ACTIVE_PER_CITIZEN = env.int("RECEPTION_MAX_ACTIVE_PER_CITIZEN", default=2)
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = _("PKOP Citizen Portal")

@@ -1,0 +1,176 @@
+"""Booking a reception slot without ever overbooking (research/booking.md §3).
+
+A booking locks its citizen (advisory lock on PostgreSQL) and then its slot row, re-checks the
+window, the calendar, absences and the limits, and takes the lowest free seat. Partial unique
+constraints (slot, seat) and (IIN, manager) among active bookings are the safeguard if any path
+skips the locks.
+"""
+
+import hashlib
+import secrets
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pkop_portal import workdays
+from reception.models import Absence, Booking, BookingEvent, Slot
+
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class BookingInput:
+    full_name: str
+    iin: str
+    topic: str
+    language: str
+    phone: str = ""
+    email: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    booking: Booking
+    manage_token: str | None  # None when an identical earlier submission is returned
+    created: bool
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:reception:{token}".encode()).hexdigest()
+
+
+def _local_day(moment: datetime):
+    return moment.astimezone(workdays.LOCAL_TZ).date()
+
+
+def slot_is_bookable_when(*, slot: Slot, now: datetime) -> bool:
+    """The booking window in Asia/Almaty calendar days (min notice 1 = no same-day booking)."""
+    days_ahead = (_local_day(slot.starts_at) - _local_day(now)).days
+    return settings.RECEPTION_MIN_NOTICE_DAYS <= days_ahead <= settings.RECEPTION_HORIZON_DAYS
+
+
+def _check_slot(slot: Slot, now: datetime) -> None:
+    day = _local_day(slot.starts_at)
+    if slot.is_cancelled or not slot.manager.is_active:
+        raise ValidationError(_("This time is no longer offered."), code="slot_cancelled")
+    if not slot_is_bookable_when(slot=slot, now=now):
+        raise ValidationError(_("This time cannot be booked now."), code="outside_window")
+    # Re-read the calendar and absences: they may have changed after the slot was generated.
+    if not workdays.is_working_day(day):
+        raise ValidationError(_("There is no reception on this day."), code="not_working_day")
+    if Absence.objects.filter(
+        manager_id=slot.manager_id, start_date__lte=day, end_date__gte=day
+    ).exists():
+        raise ValidationError(_("The manager does not receive on this day."), code="absent")
+
+
+def _lock_citizen(iin: str) -> None:
+    """Serialise bookings of one citizen (count limits); always taken before the slot lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # One 64-bit key: a namespace for citizen locks in the high bits, the IIN's CRC below.
+            key = (4201 << 32) | zlib.crc32(iin.encode())
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _new_number() -> str:
+    return "R-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+def booking_create(
+    *, slot_id: int, data: BookingInput, idempotency_key: str, now: datetime | None = None
+) -> BookingResult:
+    """Book a seat in a slot for a citizen.
+
+    Inputs: the form's one-time key; a repeat with the same key returns the same booking.
+    Effects: Booking (status booked, lowest free seat) and a history row, in one transaction.
+    Raises ValidationError(code="slot_taken" | "already_booked" | "too_many" | "slot_cancelled"
+    | "outside_window" | "not_working_day" | "absent" | "no_contact").
+    """
+    existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return BookingResult(existing, None, False)
+    if not (data.phone or data.email):
+        raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(24)  # 192 bits
+    try:
+        with transaction.atomic():
+            _lock_citizen(data.iin)
+            # A double click waited for the first request's lock: return what it booked.
+            existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return BookingResult(existing, None, False)
+            slot = Slot.objects.select_for_update().select_related("manager").get(pk=slot_id)
+            _check_slot(slot, now)
+            active = Booking.objects.filter(iin=data.iin, is_active=True)
+            if active.filter(manager_id=slot.manager_id).exists():
+                raise ValidationError(
+                    _("You already have a booking with this manager."), code="already_booked"
+                )
+            if active.count() >= settings.RECEPTION_MAX_ACTIVE_PER_CITIZEN:
+                raise ValidationError(
+                    _("You already have the largest number of active bookings."), code="too_many"
+                )
+            taken = set(slot.bookings.filter(is_active=True).values_list("seat", flat=True))
+            free = [seat for seat in range(1, slot.capacity + 1) if seat not in taken]
+            if not free:
+                raise ValidationError(
+                    _("This time has just been taken. Please choose another."), code="slot_taken"
+                )
+            booking = Booking.objects.create(
+                number=_new_number(),
+                slot=slot,
+                manager=slot.manager,
+                seat=free[0],
+                full_name=data.full_name,
+                iin=data.iin,
+                phone=data.phone,
+                email=data.email,
+                language=data.language,
+                topic=data.topic,
+                description=data.description,
+                token_hash=hash_token(token),
+                idempotency_key=idempotency_key,
+            )
+            BookingEvent.objects.create(booking=booking, status=Booking.Status.BOOKED)
+    except IntegrityError:
+        # A path without the locks lost the race at the constraints, or the same form key
+        # was inserted by a concurrent double click: report the state that won.
+        existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return BookingResult(existing, None, False)
+        raise ValidationError(
+            _("This time has just been taken. Please choose another."), code="slot_taken"
+        ) from None
+    return BookingResult(booking, token, True)
+
+
+def booking_get_by_token(token: str) -> Booking | None:
+    return Booking.objects.filter(token_hash=hash_token(token)).select_related("slot").first()
+
+
+@transaction.atomic
+def booking_cancel(*, booking_id: int, by=None, reason: str = "") -> Booking:
+    """Cancel (citizen: by=None; staff: by=user). The seat is freed at once; never deleted.
+
+    Side effects: the ICS SEQUENCE goes up. Raises ValidationError(code="not_active").
+    """
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if not booking.is_active:
+        raise ValidationError(_("This booking is no longer active."), code="not_active")
+    booking.status = (
+        Booking.Status.CANCELLED_BY_STAFF if by is not None else Booking.Status.CANCELLED_BY_CITIZEN
+    )
+    booking.is_active = False
+    booking.sequence += 1
+    booking.save(update_fields=["status", "is_active", "sequence", "updated_at"])
+    BookingEvent.objects.create(booking=booking, status=booking.status, by=by, note=reason)
+    return booking
