@@ -320,6 +320,8 @@ RECEPTION_MIN_NOTICE_DAYS = env.int("RECEPTION_MIN_NOTICE_DAYS", default=1)
 RECEPTION_HORIZON_DAYS = env.int("RECEPTION_HORIZON_DAYS", default=30)
 # Active bookings one citizen (IIN) may hold in total (one per manager is always the limit).
 RECEPTION_MAX_ACTIVE_PER_CITIZEN = env.int("RECEPTION_MAX_ACTIVE_PER_CITIZEN", default=2)
+# Booking and manage-link requests per client IP.
+RECEPTION_FORM_RATE = env.str("RECEPTION_FORM_RATE", default="20/h")
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = _("PKOP Citizen Portal")

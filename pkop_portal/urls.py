@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("contacts/", views.contacts, name="contacts"),
     path("personal-data/", views.privacy, name="privacy"),
     path("appeals/", include("appeals.urls")),
+    path("reception/", include("reception.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

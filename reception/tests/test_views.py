@@ -1,0 +1,133 @@
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+from icalendar import Calendar
+
+from reception.models import Booking, Slot
+from reception.slots import slots_generate_all
+from reception.tests.factories import RuleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def tr(text, lang):
+    with translation.override(lang):
+        return gettext(text)
+
+
+@pytest.fixture
+def slot():
+    rule = RuleFactory(weekdays="1,2,3,4,5", capacity=1)
+    slots_generate_all()
+    from django.utils import timezone
+
+    from reception import selectors
+
+    return selectors.slot_list_free(manager=rule.manager, now=timezone.now()).first()
+
+
+def form(client, slot, lang="ru"):
+    html = client.get(f"/{lang}/reception/slot/{slot.pk}/book/").content.decode()
+    key = html.split('name="form_key" value="')[1].split('"')[0]
+    return {
+        "full_name": "Айгерим Садыкова",
+        "iin": "870101300009",
+        "phone": "+77011234567",
+        "email": "aigerim@example.kz",
+        "topic": "Благотворительная помощь",
+        "description": "",
+        "consent": "on",
+        "form_key": key,
+        "website": "",
+    }
+
+
+def test_home_links_to_reception(client):
+    assert (
+        '<a href="/en/reception/">Book a personal reception</a>'
+        in client.get("/en/").content.decode()
+    )
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en", "zh-hans"])
+def test_manager_list_and_page_show_free_times_translated(client, slot, lang):
+    html = client.get(f"/{lang}/reception/").content.decode()
+    assert tr("Book a personal reception", lang) in html
+    assert f"/{lang}/reception/slot/{slot.pk}/book/" in html
+    page = client.get(f"/{lang}/reception/manager/{slot.manager.pk}/").content.decode()
+    assert tr("Free times", lang) in page
+
+
+def test_booking_confirmation_manage_link_and_invitation(client, slot):
+    response = client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/ru/reception/booking/{booking.number}/"
+    html = client.get(response["Location"]).content.decode()
+    assert f'<dd class="col-sm-8" id="booking-number">{booking.number}</dd>' in html
+    manage_url = html.split('id="manage-link">')[1].split("<")[0]
+    token = manage_url.rstrip("/").split("/")[-1]
+    assert token not in booking.token_hash
+    invite = Client().get(f"/ru/reception/manage/{token}/invitation.ics")
+    assert invite["Content-Type"] == "text/calendar; method=REQUEST; charset=utf-8"
+    event = Calendar.from_ical(invite.content).walk("VEVENT")[0]
+    assert event["DTSTART"].dt == slot.starts_at
+    assert manage_url in str(event["DESCRIPTION"])
+
+
+def test_same_form_sent_twice_books_once(client, slot):
+    data = form(client, slot)
+    first = client.post(f"/ru/reception/slot/{slot.pk}/book/", data)
+    second = client.post(f"/ru/reception/slot/{slot.pk}/book/", data)
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1
+
+
+def test_taken_slot_gets_a_clear_page_and_nothing_saved(client, slot):
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    other = Client()
+    data = form(other, slot)
+    data["iin"] = "900401300008"
+    response = other.post(f"/ru/reception/slot/{slot.pk}/book/", data)
+    assert response.status_code == 409
+    assert tr("This time has just been taken", "ru") in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_invalid_iin_and_no_consent_are_refused_in_the_language(client, slot):
+    data = form(client, slot, "kk")
+    data.update(iin="870101300008", consent="")
+    response = client.post(f"/kk/reception/slot/{slot.pk}/book/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert tr("This IIN is not valid: its check digit does not match.", "kk") in html
+    assert tr("You must consent to the processing of personal data to book a visit.", "kk") in html
+    assert Booking.objects.count() == 0
+
+
+def test_cancel_by_link_frees_the_slot(client, slot):
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    html = client.get(f"/ru/reception/booking/{Booking.objects.get().number}/").content.decode()
+    token = html.split('id="manage-link">')[1].split("<")[0].rstrip("/").split("/")[-1]
+    citizen = Client()
+    response = citizen.post(f"/ru/reception/manage/{token}/cancel/")
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.status, booking.is_active) == ("cancelled_by_citizen", False)
+    page = citizen.get(f"/ru/reception/manager/{slot.manager.pk}/").content.decode()
+    assert f"/ru/reception/slot/{slot.pk}/book/" in page
+    invite = citizen.get(f"/ru/reception/manage/{token}/invitation.ics")
+    assert str(Calendar.from_ical(invite.content)["METHOD"]) == "CANCEL"
+
+
+def test_wrong_token_is_404_and_cancel_needs_post(client, slot):
+    assert client.get("/ru/reception/manage/not-a-token/").status_code == 404
+    assert client.post("/ru/reception/manage/not-a-token/cancel/").status_code == 404
+    assert client.get("/ru/reception/manage/not-a-token/cancel/").status_code == 405
+
+
+def test_cancel_without_csrf_is_refused(slot):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/ru/reception/manage/whatever/cancel/").status_code == 403
+    assert Slot.objects.filter(pk=slot.pk).exists()

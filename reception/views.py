@@ -1,0 +1,169 @@
+"""Public pages of personal reception: managers, free slots, booking, confirmation, manage."""
+
+import secrets
+from itertools import groupby
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from appeals.models import ConsentText
+from pkop_portal import workdays
+from pkop_portal.views import rate_limited
+from reception import ics, selectors, services
+from reception.forms import BookingForm
+from reception.models import Manager, Slot
+
+SESSION_CONFIRMATION = "reception.confirmation"
+
+
+def _limited(request, group: str) -> bool:
+    return is_ratelimited(
+        request,
+        group=group,
+        key="ip",
+        rate=settings.RECEPTION_FORM_RATE,
+        method=is_ratelimited.ALL,
+        increment=True,
+    )
+
+
+@require_safe
+def managers(request):
+    now = timezone.now()
+    rows = [
+        (manager, list(selectors.slot_list_free(manager=manager, now=now)[:3]))
+        for manager in selectors.manager_list_public()
+    ]
+    return render(request, "reception/managers.html", {"rows": rows})
+
+
+@require_safe
+def manager_slots(request, manager_id: int):
+    manager = get_object_or_404(Manager, pk=manager_id, is_active=True)
+    slots = selectors.slot_list_free(manager=manager, now=timezone.now())
+    days = [
+        (day, list(group))
+        for day, group in groupby(
+            slots, key=lambda s: s.starts_at.astimezone(workdays.LOCAL_TZ).date()
+        )
+    ]
+    return render(request, "reception/manager.html", {"manager": manager, "days": days})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def book(request, slot_id: int):
+    slot = get_object_or_404(Slot.objects.select_related("manager"), pk=slot_id)
+    consent = ConsentText.objects.order_by("-valid_from").first()
+    status = 200
+    if request.method == "POST":
+        if _limited(request, "reception.book"):
+            return rate_limited(request)
+        form = BookingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.booking_create(
+                    slot_id=slot.pk,
+                    data=services.BookingInput(
+                        full_name=data["full_name"],
+                        iin=data["iin"],
+                        topic=data["topic"],
+                        description=data["description"],
+                        language=translation.get_language(),
+                        phone=data["phone"].as_e164 if data["phone"] else "",
+                        email=data["email"],
+                    ),
+                    idempotency_key=data["form_key"],
+                )
+            except ValidationError as exc:
+                if exc.code == "slot_taken":
+                    return render(
+                        request, "reception/slot_taken.html", {"manager": slot.manager}, status=409
+                    )
+                form.add_error(None, exc)
+            else:
+                if result.manage_token:
+                    request.session[SESSION_CONFIRMATION] = {
+                        "number": result.booking.number,
+                        "token": result.manage_token,
+                    }
+                return redirect("reception:confirmation", number=result.booking.number)
+        status = 400
+    else:
+        form = BookingForm(initial={"form_key": secrets.token_urlsafe(24)})
+    return render(
+        request,
+        "reception/book.html",
+        {"slot": slot, "form": form, "consent": consent},
+        status=status,
+    )
+
+
+@never_cache
+@require_safe
+def confirmation(request, number: str):
+    data = request.session.get(SESSION_CONFIRMATION)
+    if not data or data.get("number") != number:
+        raise Http404
+    booking = services.booking_get_by_token(data["token"])
+    manage_url = request.build_absolute_uri(reverse("reception:manage", args=[data["token"]]))
+    return render(
+        request,
+        "reception/confirmation.html",
+        {"booking": booking, "manage_url": manage_url, "token": data["token"]},
+    )
+
+
+def _booking_or_404(token: str):
+    booking = services.booking_get_by_token(token)
+    if booking is None:
+        raise Http404
+    return booking
+
+
+@never_cache
+@require_safe
+def manage(request, token: str):
+    if _limited(request, "reception.manage"):
+        return rate_limited(request)
+    booking = _booking_or_404(token)
+    return render(request, "reception/manage.html", {"booking": booking, "token": token})
+
+
+@require_POST
+def cancel(request, token: str):
+    if _limited(request, "reception.manage"):
+        return rate_limited(request)
+    booking = _booking_or_404(token)
+    try:
+        services.booking_cancel(booking_id=booking.pk)
+    except ValidationError as exc:
+        booking.refresh_from_db()
+        return render(
+            request,
+            "reception/manage.html",
+            {"booking": booking, "token": token, "error": exc.messages[0]},
+            status=400,
+        )
+    return redirect("reception:manage", token=token)
+
+
+@require_safe
+def invitation(request, token: str):
+    booking = _booking_or_404(token)
+    manage_url = request.build_absolute_uri(reverse("reception:manage", args=[token]))
+    method = "CANCEL" if not booking.is_active else "REQUEST"
+    response = HttpResponse(
+        ics.booking_ics(booking, manage_url=manage_url),
+        content_type=f"text/calendar; method={method}; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{booking.number}.ics"'
+    return response
