@@ -5,7 +5,22 @@ Each event has templates under templates/notifications/:
 rendered inside translation.override(<the row's language>). Other apps add their events here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+
+class SkipDelivery(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised by an event's `enrich` hook when the message no longer applies (e.g. the booking
+    was cancelled before its reminder went out); the row is cancelled, nothing is sent."""
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """What an event adds at send time: extra template context and e-mail attachments
+    (file name, content, MIME type)."""
+
+    context: dict = field(default_factory=dict)
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -17,6 +32,9 @@ class EventSpec:
     required_context: tuple[str, ...] = field(default_factory=tuple)
     # Sample context used by the template tests and the admin preview of the catalogue.
     sample_context: dict = field(default_factory=dict)
+    # Called at send time with the stored context: reads current state (secrets such as a
+    # manage link are derived here, never stored in the outbox). May raise SkipDelivery.
+    enrich: Callable[[dict], Enrichment] | None = None
 
 
 EVENTS: dict[str, EventSpec] = {}

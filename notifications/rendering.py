@@ -22,6 +22,7 @@ class RenderedMessage:
     text: str
     html: str
     sms: str
+    attachments: tuple = ()
 
 
 def sms_segments(text: str) -> int:
@@ -41,8 +42,10 @@ def render_message(*, event: str, language: str, context: dict, channel: str) ->
     missing = [key for key in spec.required_context if key not in context]
     if missing:
         raise KeyError(f"{event}: context is missing {', '.join(missing)}")
+    enrichment = spec.enrich(context) if spec.enrich else None
     full = {
         **context,
+        **(enrichment.context if enrichment else {}),
         "portal_name": settings.PORTAL_NAME,
         "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + f"/{language}/",
         "language": language,
@@ -58,5 +61,9 @@ def render_message(*, event: str, language: str, context: dict, channel: str) ->
         text = render_to_string(f"notifications/emails/{event}.txt", full)
         html = render_to_string(f"notifications/emails/{event}.html", full)
     return RenderedMessage(
-        subject=" ".join(subject.split()), text=text.strip() + "\n", html=html, sms=""
+        subject=" ".join(subject.split()),
+        text=text.strip() + "\n",
+        html=html,
+        sms="",
+        attachments=tuple(enrichment.attachments) if enrichment else (),
     )

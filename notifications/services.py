@@ -23,7 +23,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.events import get_event
+from notifications.events import SkipDelivery, get_event
 from notifications.models import Notification
 from notifications.rendering import render_message
 from notifications.sms import (
@@ -182,6 +182,8 @@ def _send(row: Notification) -> None:
         headers={"X-PKOP-Notification": row.dedupe_key},
     )
     email.attach_alternative(message.html, "text/html")
+    for filename, content, mimetype in message.attachments:
+        email.attach(filename, content, mimetype)
     try:
         email.send()
     except Exception as exc:
@@ -212,6 +214,11 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
 
     try:
         _send(row)
+    except SkipDelivery as exc:
+        row.status = Notification.Status.CANCELLED
+        row.last_error = f"skipped: {exc}"[:2000]
+        row.save(update_fields=["status", "last_error", "updated_at"])
+        return row
     except TransientDeliveryError as exc:
         error, transient = str(exc), True
     except PermanentDeliveryError as exc:

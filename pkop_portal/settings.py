@@ -271,6 +271,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
 # Every periodic job of the portal, in one place.
 CELERY_BEAT_SCHEDULE = {
     "notifications-flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "reception-reminders": {"task": "reception.send_reminders", "schedule": 300.0},
     "reception-generate-slots": {
         "task": "reception.generate_slots",
         "schedule": crontab(hour=0, minute=15),
@@ -320,6 +321,11 @@ RECEPTION_MIN_NOTICE_DAYS = env.int("RECEPTION_MIN_NOTICE_DAYS", default=1)
 RECEPTION_HORIZON_DAYS = env.int("RECEPTION_HORIZON_DAYS", default=30)
 # Active bookings one citizen (IIN) may hold in total (one per manager is always the limit).
 RECEPTION_MAX_ACTIVE_PER_CITIZEN = env.int("RECEPTION_MAX_ACTIVE_PER_CITIZEN", default=2)
+# Citizens may cancel or move a visit online until this many hours before it, at most N moves.
+RECEPTION_CHANGE_HOURS_BEFORE = env.int("RECEPTION_CHANGE_HOURS_BEFORE", default=2)
+RECEPTION_MAX_RESCHEDULES = env.int("RECEPTION_MAX_RESCHEDULES", default=2)
+# Reminders this many hours before a visit (each sent at most once per booking version).
+RECEPTION_REMINDER_HOURS = env.list("RECEPTION_REMINDER_HOURS", cast=int, default=[24, 2])
 # Booking and manage-link requests per client IP.
 RECEPTION_FORM_RATE = env.str("RECEPTION_FORM_RATE", default="20/h")
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReceptionConfig(AppConfig):
     name = "reception"
     verbose_name = _("Personal reception")
+
+    def ready(self):
+        from reception.notices import register_events
+
+        register_events()

@@ -178,10 +178,20 @@ class Booking(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     topic = models.CharField(_("topic"), max_length=200)
     description = models.TextField(_("short description"), blank=True)
-    token_hash = models.CharField(_("manage link (hash)"), max_length=64)
+    token_nonce = models.CharField(_("manage link nonce"), max_length=32)
+    token_hash = models.CharField(_("manage link (hash)"), max_length=64, unique=True)
     idempotency_key = models.CharField(_("form key"), max_length=64, unique=True)
     sequence = models.PositiveIntegerField(_("invitation sequence"), default=0)
     reschedule_count = models.PositiveSmallIntegerField(_("reschedules"), default=0)
+    visit_summary = models.TextField(_("visit summary"), blank=True)
+    appeal = models.OneToOneField(
+        "appeals.Appeal",
+        verbose_name=_("appeal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reception_booking",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -6,7 +6,9 @@ constraints (slot, seat) and (IIN, manager) among active bookings are the safegu
 skips the locks.
 """
 
+import base64
 import hashlib
+import hmac
 import secrets
 import zlib
 from dataclasses import dataclass
@@ -43,7 +45,19 @@ class BookingResult:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:reception:{token}".encode()).hexdigest()
+    return hashlib.sha256(f"reception.manage:{token}".encode()).hexdigest()
+
+
+def manage_token(booking: Booking) -> str:
+    """The private manage-link token (192 bits), derived from SECRET_KEY and the booking's
+    random nonce. The database keeps only the nonce and the token's hash, so neither a database
+    copy nor the outbox holds a usable link; e-mails derive it again when they are sent."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"reception.manage:{booking.number}:{booking.token_nonce}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
 def _local_day(moment: datetime):
@@ -100,7 +114,6 @@ def booking_create(
     if not (data.phone or data.email):
         raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
     now = now or timezone.now()
-    token = secrets.token_urlsafe(24)  # 192 bits
     try:
         with transaction.atomic():
             _lock_citizen(data.iin)
@@ -125,8 +138,9 @@ def booking_create(
                 raise ValidationError(
                     _("This time has just been taken. Please choose another."), code="slot_taken"
                 )
-            booking = Booking.objects.create(
+            booking = Booking(
                 number=_new_number(),
+                token_nonce=secrets.token_hex(16),
                 slot=slot,
                 manager=slot.manager,
                 seat=free[0],
@@ -137,10 +151,13 @@ def booking_create(
                 language=data.language,
                 topic=data.topic,
                 description=data.description,
-                token_hash=hash_token(token),
                 idempotency_key=idempotency_key,
             )
+            token = manage_token(booking)
+            booking.token_hash = hash_token(token)
+            booking.save()
             BookingEvent.objects.create(booking=booking, status=Booking.Status.BOOKED)
+            _notify(booking, "reception.booked")
     except IntegrityError:
         # A path without the locks lost the race at the constraints, or the same form key
         # was inserted by a concurrent double click: report the state that won.
@@ -163,9 +180,13 @@ def booking_cancel(*, booking_id: int, by=None, reason: str = "") -> Booking:
 
     Side effects: the ICS SEQUENCE goes up. Raises ValidationError(code="not_active").
     """
-    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id)
     if not booking.is_active:
         raise ValidationError(_("This booking is no longer active."), code="not_active")
+    if by is None and _too_late_to_change(booking, timezone.now()):
+        raise ValidationError(
+            _("It is too late to cancel online; please call the reception."), code="too_late"
+        )
     booking.status = (
         Booking.Status.CANCELLED_BY_STAFF if by is not None else Booking.Status.CANCELLED_BY_CITIZEN
     )
@@ -173,4 +194,139 @@ def booking_cancel(*, booking_id: int, by=None, reason: str = "") -> Booking:
     booking.sequence += 1
     booking.save(update_fields=["status", "is_active", "sequence", "updated_at"])
     BookingEvent.objects.create(booking=booking, status=booking.status, by=by, note=reason)
+    _notify(booking, "reception.cancelled")
     return booking
+
+
+def _too_late_to_change(booking: Booking, now: datetime) -> bool:
+    from datetime import timedelta
+
+    limit = timedelta(hours=settings.RECEPTION_CHANGE_HOURS_BEFORE)
+    return booking.slot.starts_at - now < limit
+
+
+def booking_reschedule(
+    *, booking_id: int, new_slot_id: int, now: datetime | None = None
+) -> Booking:
+    """Move an active booking to another slot of the same manager, in one transaction: the new
+    slot is locked and checked like a new booking, the old seat is released by the move.
+
+    Side effects: SEQUENCE + 1 (the invitation is updated), a history row, a
+    "reception.rescheduled" notice. Raises ValidationError(code="not_active" | "too_late" |
+    "too_many_reschedules" | "other_manager" | "slot_taken" | window and calendar codes).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Booking.objects.select_related("slot").get(pk=booking_id)
+        _lock_citizen(current.iin)
+        # Lock both slots in primary-key order, so two moves in opposite directions never deadlock.
+        slot_ids = sorted({current.slot_id, new_slot_id})
+        slots = {
+            s.pk: s
+            for s in Slot.objects.select_for_update()
+            .select_related("manager")
+            .filter(pk__in=slot_ids)
+            .order_by("pk")
+        }
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        new_slot = slots.get(new_slot_id)
+        if not booking.is_active:
+            raise ValidationError(_("This booking is no longer active."), code="not_active")
+        if _too_late_to_change(booking, now):
+            raise ValidationError(
+                _("It is too late to change the visit online; please call the reception."),
+                code="too_late",
+            )
+        if booking.reschedule_count >= settings.RECEPTION_MAX_RESCHEDULES:
+            raise ValidationError(
+                _("This visit has already been moved the largest allowed number of times."),
+                code="too_many_reschedules",
+            )
+        if new_slot is None or new_slot.manager_id != booking.manager_id:
+            raise ValidationError(_("Choose a time of the same manager."), code="other_manager")
+        if new_slot.pk == booking.slot_id:
+            return booking
+        _check_slot(new_slot, now)
+        taken = set(new_slot.bookings.filter(is_active=True).values_list("seat", flat=True))
+        free = [seat for seat in range(1, new_slot.capacity + 1) if seat not in taken]
+        if not free:
+            raise ValidationError(
+                _("This time has just been taken. Please choose another."), code="slot_taken"
+            )
+        old = booking.slot
+        booking.slot = new_slot
+        booking.seat = free[0]
+        booking.sequence += 1
+        booking.reschedule_count += 1
+        booking.save(update_fields=["slot", "seat", "sequence", "reschedule_count", "updated_at"])
+        local_old = old.starts_at.astimezone(workdays.LOCAL_TZ)
+        BookingEvent.objects.create(
+            booking=booking,
+            status=Booking.Status.RESCHEDULED,
+            note=f"{local_old:%d.%m.%Y %H:%M} → "
+            f"{new_slot.starts_at.astimezone(workdays.LOCAL_TZ):%d.%m.%Y %H:%M}",
+        )
+        _notify(booking, "reception.rescheduled")
+    return booking
+
+
+def _notify(booking: Booking, event: str) -> None:
+    """A notice about `booking` in the citizen's language (outbox row in this transaction)."""
+    from notifications.services import Preference, Recipient, notify
+
+    prefers = Preference.BOTH if booking.phone and booking.email else Preference.EMAIL
+    notify(
+        event=event,
+        to=Recipient(
+            email=booking.email,
+            phone=booking.phone.as_e164 if booking.phone else "",
+            prefers=prefers if booking.email else Preference.SMS,
+        ),
+        language=booking.language,
+        context={"booking_id": booking.pk, "number": booking.number},
+        dedupe_key=f"{event}:{booking.pk}:{booking.sequence}",
+        about=booking,
+    )
+
+
+def booking_send_reminders(*, now: datetime | None = None) -> int:
+    """Queue the reminders that are due: each (booking, hours before, sequence) at most once.
+
+    For every hour mark in RECEPTION_REMINDER_HOURS (24 and 2 by default), active bookings that
+    start within that many hours get a "reception.reminder" notice; the dedupe key makes a
+    second run, or an overlapping beat, create nothing new. Cancelled bookings are skipped here
+    and again at send time. Returns the number of notices created.
+    """
+    from datetime import timedelta
+
+    from notifications.models import Notification
+
+    now = now or timezone.now()
+    created = 0
+    for hours in sorted(settings.RECEPTION_REMINDER_HOURS, reverse=True):
+        due = Booking.objects.filter(
+            is_active=True,
+            slot__starts_at__gt=now,
+            slot__starts_at__lte=now + timedelta(hours=hours),
+        ).select_related("slot")
+        for booking in due:
+            key = f"reception.reminder.{hours}h:{booking.pk}:{booking.sequence}"
+            if Notification.objects.filter(dedupe_key__startswith=key + ":").exists():
+                continue
+            with transaction.atomic():
+                from notifications.services import Preference, Recipient, notify
+
+                rows = notify(
+                    event="reception.reminder",
+                    to=Recipient(
+                        email=booking.email,
+                        phone=booking.phone.as_e164 if booking.phone else "",
+                        prefers=Preference.BOTH if booking.email else Preference.SMS,
+                    ),
+                    language=booking.language,
+                    context={"booking_id": booking.pk, "number": booking.number},
+                    dedupe_key=key,
+                    about=booking,
+                )
+            created += len(rows)
+    return created

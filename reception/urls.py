@@ -11,5 +11,6 @@ urlpatterns = [
     path("booking/<str:number>/", views.confirmation, name="confirmation"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("manage/<str:token>/move/", views.reschedule, name="reschedule"),
     path("manage/<str:token>/invitation.ics", views.invitation, name="invitation"),
 ]

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -135,7 +136,41 @@ def manage(request, token: str):
     if _limited(request, "reception.manage"):
         return rate_limited(request)
     booking = _booking_or_404(token)
-    return render(request, "reception/manage.html", {"booking": booking, "token": token})
+    return _render_manage(request, booking, token)
+
+
+def _render_manage(request, booking, token, error="", status=200):
+    free = (
+        list(selectors.slot_list_free(manager=booking.manager, now=timezone.now())[:60])
+        if booking.is_active
+        else []
+    )
+    return render(
+        request,
+        "reception/manage.html",
+        {"booking": booking, "token": token, "free_slots": free, "error": error},
+        status=status,
+    )
+
+
+@require_POST
+def reschedule(request, token: str):
+    if _limited(request, "reception.manage"):
+        return rate_limited(request)
+    booking = _booking_or_404(token)
+    try:
+        new_slot_id = int(request.POST.get("slot", ""))
+        services.booking_reschedule(booking_id=booking.pk, new_slot_id=new_slot_id)
+    except ValueError:
+        return _render_manage(request, booking, token, _("Choose a new time."), 400)
+    except ValidationError as exc:
+        if exc.code == "slot_taken":
+            return render(
+                request, "reception/slot_taken.html", {"manager": booking.manager}, status=409
+            )
+        booking.refresh_from_db()
+        return _render_manage(request, booking, token, exc.messages[0], 400)
+    return redirect("reception:manage", token=token)
 
 
 @require_POST
@@ -147,12 +182,7 @@ def cancel(request, token: str):
         services.booking_cancel(booking_id=booking.pk)
     except ValidationError as exc:
         booking.refresh_from_db()
-        return render(
-            request,
-            "reception/manage.html",
-            {"booking": booking, "token": token, "error": exc.messages[0]},
-            status=400,
-        )
+        return _render_manage(request, booking, token, exc.messages[0], 400)
     return redirect("reception:manage", token=token)
 
 

@@ -9,6 +9,9 @@ from notifications.rendering import render_message, sms_segments
 
 pytestmark = pytest.mark.django_db
 LANGS = ["kk", "ru", "en", "zh-hans"]
+# Events with a send-time `enrich` hook read real objects (a booking); their apps' tests render
+# them in every language with real rows.
+STATIC_EVENTS = sorted(key for key, spec in EVENTS.items() if spec.enrich is None)
 
 
 def english_sentences(text: str) -> set[str]:
@@ -20,7 +23,7 @@ def english_sentences(text: str) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("event", sorted(EVENTS))
+@pytest.mark.parametrize("event", STATIC_EVENTS)
 @pytest.mark.parametrize("lang", ["kk", "ru", "zh-hans"])
 def test_event_renders_without_untranslated_text(event, lang):
     spec = EVENTS[event]
@@ -35,7 +38,7 @@ def test_event_renders_without_untranslated_text(event, lang):
     assert sms.sms and sms.sms != en_sms.sms
 
 
-@pytest.mark.parametrize("event", sorted(EVENTS))
+@pytest.mark.parametrize("event", STATIC_EVENTS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_email_footer_has_portal_name_and_hotline_lines(event, lang):
     spec = EVENTS[event]
@@ -47,7 +50,7 @@ def test_email_footer_has_portal_name_and_hotline_lines(event, lang):
     assert "8 (7252) 24 14 85" in message.html
 
 
-@pytest.mark.parametrize("event", sorted(EVENTS))
+@pytest.mark.parametrize("event", STATIC_EVENTS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_sms_fits_two_segments(event, lang):
     spec = EVENTS[event]

@@ -131,3 +131,20 @@ def test_cancel_without_csrf_is_refused(slot):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/ru/reception/manage/whatever/cancel/").status_code == 403
     assert Slot.objects.filter(pk=slot.pk).exists()
+
+
+def test_move_by_link_to_another_free_time(client, slot):
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    booking = Booking.objects.get()
+    html = client.get(f"/ru/reception/booking/{booking.number}/").content.decode()
+    token = html.split('id="manage-link">')[1].split("<")[0].rstrip("/").split("/")[-1]
+    citizen = Client()
+    page = citizen.get(f"/ru/reception/manage/{token}/").content.decode()
+    new_slot_id = int(page.split('<option value="')[1].split('"')[0])
+    assert new_slot_id != slot.pk
+    response = citizen.post(f"/ru/reception/manage/{token}/move/", {"slot": new_slot_id})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert (booking.slot_id, booking.reschedule_count, booking.sequence) == (new_slot_id, 1, 1)
+    bad = citizen.post(f"/ru/reception/manage/{token}/move/", {"slot": "x"})
+    assert bad.status_code == 400
