@@ -324,6 +324,8 @@ RECEPTION_MAX_ACTIVE_PER_CITIZEN = env.int("RECEPTION_MAX_ACTIVE_PER_CITIZEN", d
 # Citizens may cancel or move a visit online until this many hours before it, at most N moves.
 RECEPTION_CHANGE_HOURS_BEFORE = env.int("RECEPTION_CHANGE_HOURS_BEFORE", default=2)
 RECEPTION_MAX_RESCHEDULES = env.int("RECEPTION_MAX_RESCHEDULES", default=2)
+# Online booking closes for a citizen after this many no-shows (0 = never).
+RECEPTION_NO_SHOW_BLOCK = env.int("RECEPTION_NO_SHOW_BLOCK", default=0)
 # Reminders this many hours before a visit (each sent at most once per booking version).
 RECEPTION_REMINDER_HOURS = env.list("RECEPTION_REMINDER_HOURS", cast=int, default=[24, 2])
 # Booking and manage-link requests per client IP.

@@ -1,13 +1,21 @@
 """Staff UI for reception schedules (Reception secretary group)."""
 
+from datetime import date
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from appeals.enums import Kind
+from appeals.models import Category
 from pkop_portal import workdays
-from reception import services
+from reception import selectors, services
 from reception.models import Absence, Booking, BookingEvent, Manager, ScheduleRule, Slot
 from reception.slots import slots_generate
 
@@ -68,15 +76,55 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
+class ConflictFilter(admin.SimpleListFilter):
+    """Active bookings hit by a later absence, calendar override or cancelled slot."""
+
+    title = _("conflicts")
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Day off, absence or cancelled time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return queryset.filter(pk__in=selectors.booking_conflict_ids())
+
+
+class VisitForm(forms.Form):
+    summary = forms.CharField(label=_("Visit summary"), widget=forms.Textarea, required=False)
+
+
+class ToAppealForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=Kind.choices)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea)
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ("number", "slot", "manager", "seat", "status", "full_name", "iin_masked")
-    list_filter = ("status", "manager")
-    list_select_related = ("slot", "manager", "slot__manager")
+    list_display = (
+        "number",
+        "visit_time",
+        "manager",
+        "seat",
+        "status",
+        "full_name",
+        "iin_masked",
+        "no_shows",
+        "appeal",
+    )
+    list_filter = ("status", "manager", ConflictFilter)
+    list_select_related = ("slot", "manager", "appeal")
     search_fields = ("number", "full_name", "iin", "phone", "email")
-    date_hierarchy = "created_at"
+    date_hierarchy = "slot__starts_at"
+    ordering = ("slot__starts_at", "seat")
     inlines = (BookingEventInline,)
-    actions = ("cancel_by_staff",)
+    actions = ("cancel_by_staff", "mark_no_show")
+
+    def get_queryset(self, request):
+        return selectors.booking_list_for_staff()
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Booking._meta.fields]
@@ -87,9 +135,17 @@ class BookingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("time"), ordering="slot__starts_at")
+    def visit_time(self, obj):
+        return f"{obj.slot.starts_at.astimezone(workdays.LOCAL_TZ):%d.%m.%Y %H:%M}"
+
     @admin.display(description=_("IIN"))
     def iin_masked(self, obj):
         return f"{obj.iin[:4]}{'*' * 6}{obj.iin[-2:]}"
+
+    @admin.display(description=_("no-shows"), ordering="no_show_count")
+    def no_shows(self, obj):
+        return obj.no_show_count
 
     @admin.action(description=_("Cancel (staff)"), permissions=["change"])
     def cancel_by_staff(self, request, queryset):
@@ -98,3 +154,114 @@ class BookingAdmin(admin.ModelAdmin):
                 services.booking_cancel(booking_id=booking.pk, by=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{booking.number}: {exc.messages[0]}", messages.WARNING)
+
+    @admin.action(description=_("Mark: did not come"), permissions=["change"])
+    def mark_no_show(self, request, queryset):
+        for booking in queryset:
+            try:
+                services.booking_mark_visit(booking_id=booking.pk, by=request.user, attended=False)
+            except ValidationError as exc:
+                self.message_user(request, f"{booking.number}: {exc.messages[0]}", messages.WARNING)
+
+    def get_urls(self):
+        own = [
+            path("agenda/", self.admin_site.admin_view(self.agenda_view), name="reception_agenda"),
+            path(
+                "<int:pk>/visit/",
+                self.admin_site.admin_view(self.visit_view),
+                name="reception_booking_visit",
+            ),
+            path(
+                "<int:pk>/to-appeal/",
+                self.admin_site.admin_view(self.to_appeal_view),
+                name="reception_booking_to_appeal",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def agenda_view(self, request):
+        """The printable day agenda of one manager (or all)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            day = date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = workdays.local_now().date()
+        manager_id = request.GET.get("manager") or None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Reception agenda"),
+            "day": day,
+            "managers": Manager.objects.filter(is_active=True),
+            "manager_id": int(manager_id) if manager_id and manager_id.isdigit() else None,
+            "bookings": selectors.booking_agenda(
+                day=day, manager_id=int(manager_id) if manager_id and manager_id.isdigit() else None
+            ),
+        }
+        return TemplateResponse(request, "admin/reception/booking/agenda.html", context)
+
+    def _booking_form_view(self, request, pk, form_class, title, run, initial=None):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        booking = get_object_or_404(Booking.objects.select_related("slot", "manager"), pk=pk)
+        form = form_class(request.POST or None, initial=initial or {})
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(booking, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Done: %(title)s.") % {"title": title})
+                return redirect("admin:reception_booking_change", booking.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": booking,
+            "title": f"{title}: {booking.number}",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/reception/booking/form.html", context)
+
+    def visit_view(self, request, pk):
+        return self._booking_form_view(
+            request,
+            pk,
+            VisitForm,
+            _("Mark: attended"),
+            lambda booking, data: services.booking_mark_visit(
+                booking_id=booking.pk, by=request.user, attended=True, summary=data["summary"]
+            ),
+        )
+
+    def to_appeal_view(self, request, pk):
+        booking = get_object_or_404(Booking, pk=pk)
+        return self._booking_form_view(
+            request,
+            pk,
+            ToAppealForm,
+            _("Register as an appeal"),
+            lambda booking, data: services.booking_to_appeal(
+                booking_id=booking.pk,
+                by=request.user,
+                kind=data["kind"],
+                category=data["category"],
+                subject=data["subject"],
+                text=data["text"],
+            ),
+            initial={
+                "subject": booking.topic,
+                "text": booking.visit_summary or booking.description or booking.topic,
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["booking_actions"] = [
+            (reverse("admin:reception_booking_visit", args=[object_id]), _("Mark: attended")),
+            (
+                reverse("admin:reception_booking_to_appeal", args=[object_id]),
+                _("Register as an appeal"),
+            ),
+        ]
+        return super().change_view(request, object_id, form_url, extra_context)

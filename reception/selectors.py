@@ -33,3 +33,53 @@ def slot_list_free(*, manager: Manager, now: datetime) -> QuerySet[Slot]:
 
 def manager_list_public() -> QuerySet[Manager]:
     return Manager.objects.filter(is_active=True).prefetch_related("rules")
+
+
+def booking_list_for_staff():
+    """Bookings with the citizen's no-show count, in a fixed number of queries."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from reception.models import Booking
+
+    no_shows = (
+        Booking.objects.filter(iin=OuterRef("iin"), status=Booking.Status.NO_SHOW)
+        .order_by()
+        .values("iin")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Booking.objects.select_related("slot", "manager", "appeal").annotate(
+        no_show_count=Coalesce(Subquery(no_shows, output_field=IntegerField()), 0)
+    )
+
+
+def booking_agenda(*, day, manager_id: int | None = None):
+    """A day's bookings (local day), in order, for the printable agenda."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=workdays.LOCAL_TZ)
+    queryset = booking_list_for_staff().filter(
+        slot__starts_at__gte=start, slot__starts_at__lt=start + timedelta(days=1)
+    )
+    if manager_id:
+        queryset = queryset.filter(manager_id=manager_id)
+    return queryset.exclude(status__in=["cancelled_by_citizen", "cancelled_by_staff"]).order_by(
+        "manager__position", "slot__starts_at", "seat"
+    )
+
+
+def booking_conflict_ids() -> list[int]:
+    """Active bookings whose day became non-working, or fall in an absence or cancelled slot."""
+    from reception.models import Absence, Booking
+
+    ids = []
+    absences = {}
+    for absence in Absence.objects.all():
+        absences.setdefault(absence.manager_id, []).append(absence)
+    for booking in Booking.objects.filter(is_active=True).select_related("slot"):
+        day = booking.slot.starts_at.astimezone(workdays.LOCAL_TZ).date()
+        absent = any(
+            a.start_date <= day <= a.end_date for a in absences.get(booking.manager_id, [])
+        )
+        if booking.slot.is_cancelled or absent or not workdays.is_working_day(day):
+            ids.append(booking.pk)
+    return ids

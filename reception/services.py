@@ -128,6 +128,19 @@ def booking_create(
                 raise ValidationError(
                     _("You already have a booking with this manager."), code="already_booked"
                 )
+            block = settings.RECEPTION_NO_SHOW_BLOCK
+            if (
+                block
+                and Booking.objects.filter(iin=data.iin, status=Booking.Status.NO_SHOW).count()
+                >= block
+            ):
+                raise ValidationError(
+                    _(
+                        "Online booking is closed for you after missed visits; "
+                        "please call the reception."
+                    ),
+                    code="blocked",
+                )
             if active.count() >= settings.RECEPTION_MAX_ACTIVE_PER_CITIZEN:
                 raise ValidationError(
                     _("You already have the largest number of active bookings."), code="too_many"
@@ -330,3 +343,62 @@ def booking_send_reminders(*, now: datetime | None = None) -> int:
                 )
             created += len(rows)
     return created
+
+
+@transaction.atomic
+def booking_mark_visit(*, booking_id: int, by, attended: bool, summary: str = "") -> Booking:
+    """Reception log: the citizen came (with a summary) or did not come.
+
+    Raises ValidationError(code="not_active" | "not_started").
+    """
+    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id)
+    if not booking.is_active:
+        raise ValidationError(_("This booking is no longer active."), code="not_active")
+    if booking.slot.starts_at.astimezone(workdays.LOCAL_TZ).date() > workdays.local_now().date():
+        raise ValidationError(_("The visit has not taken place yet."), code="not_started")
+    booking.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
+    booking.is_active = False
+    booking.visit_summary = summary
+    booking.save(update_fields=["status", "is_active", "visit_summary", "updated_at"])
+    BookingEvent.objects.create(booking=booking, status=booking.status, by=by, note=summary)
+    return booking
+
+
+def booking_to_appeal(*, booking_id: int, by, kind: str, category, subject: str, text: str):
+    """Register the unresolved issue of a visit as an appeal (channel: personal reception),
+    linked both ways, with the normal deadlines. Raises ValidationError(code="already_linked")."""
+    from appeals import services as appeal_services
+    from appeals.enums import ApplicantType, Channel, PreferredContact
+
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id)
+        if booking.appeal_id:
+            raise ValidationError(
+                _("This visit is already registered as an appeal."), "already_linked"
+            )
+        preferred = PreferredContact.EMAIL if booking.email else PreferredContact.SMS
+        result = appeal_services.appeal_submit(
+            data=appeal_services.AppealInput(
+                applicant_type=ApplicantType.INDIVIDUAL,
+                kind=kind,
+                category=category,
+                subject=subject,
+                text=text,
+                language=booking.language,
+                full_name=booking.full_name,
+                iin=booking.iin,
+                phone=booking.phone.as_e164 if booking.phone else "",
+                email=booking.email,
+                preferred_contact=preferred,
+                channel=Channel.RECEPTION,
+                protocol=booking.visit_summary or text,
+            ),
+            received_at=booking.slot.starts_at,
+            registered_by=by,
+        )
+        booking.appeal = result.appeal
+        booking.save(update_fields=["appeal", "updated_at"])
+        BookingEvent.objects.create(
+            booking=booking, status=booking.status, by=by, note=result.appeal.number
+        )
+    return result
