@@ -60,6 +60,7 @@ def seeded_reference_data(transactional_db):
         "appeals.migrations.0002_seed_categories_consent",
         "appeals.migrations.0003_staff_group_permissions",
         "notifications.migrations.0002_staff_group_permissions",
+        "reception.migrations.0002_staff_group_permissions",
     ):
         migration = import_module(module)
         seed = getattr(migration, "seed", None) or migration.grant

@@ -39,6 +39,23 @@ def test_load_demo_creates_a_dozen_appeals_in_different_states_once(settings):
     assert Appeal.objects.count() == 12
 
 
+def test_load_demo_creates_the_management_team_with_bookable_slots(settings):
+    from django.utils import timezone
+
+    from reception.models import Manager, Slot
+    from reception.selectors import slot_list_free
+
+    settings.DEMO_ADMIN_PASSWORD = "a-chosen-demo-password"
+    call_command("load_demo")
+    assert Manager.objects.count() == 5
+    assert Slot.objects.count() > 0
+    assert any(
+        slot_list_free(manager=m, now=timezone.now()).exists() for m in Manager.objects.all()
+    )
+    call_command("load_demo")
+    assert Manager.objects.count() == 5
+
+
 def test_load_demo_takes_password_from_environment(capsys, settings):
     settings.DEMO_ADMIN_PASSWORD = "a-chosen-demo-password"
     call_command("load_demo")

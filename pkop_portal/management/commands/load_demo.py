@@ -45,6 +45,11 @@ class Command(BaseCommand):
         created = appeal_demo_load()
         if created:
             self.stdout.write(f"Demo appeals created: {created}")
+        from reception.demo import reception_demo_load
+
+        managers = reception_demo_load()
+        if managers:
+            self.stdout.write(f"Demo managers with reception schedules: {managers}")
         if login:
             # Printed last, so the console e-mails of the demo data do not bury it.
             self.stdout.write(self.style.SUCCESS("Demo staff login (shown once):"))
