@@ -148,3 +148,29 @@ def test_move_by_link_to_another_free_time(client, slot):
     assert (booking.slot_id, booking.reschedule_count, booking.sequence) == (new_slot_id, 1, 1)
     bad = citizen.post(f"/ru/reception/manage/{token}/move/", {"slot": "x"})
     assert bad.status_code == 400
+
+
+def test_manage_link_reused_after_cancel_and_after_the_visit(client, slot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    booking = Booking.objects.get()
+    html = client.get(f"/ru/reception/booking/{booking.number}/").content.decode()
+    token = html.split('id="manage-link">')[1].split("<")[0].rstrip("/").split("/")[-1]
+    citizen = Client()
+    # The visit is about to start: too late to cancel online.
+    Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() + timedelta(minutes=30))
+    late = citizen.post(f"/ru/reception/manage/{token}/cancel/")
+    assert late.status_code == 400
+    assert tr("It is too late to cancel online; please call the reception.", "ru") in (
+        late.content.decode()
+    )
+    Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() + timedelta(days=3))
+    assert citizen.post(f"/ru/reception/manage/{token}/cancel/").status_code == 302
+    # The same link used again: the booking is shown as cancelled, nothing more can be done.
+    reused = citizen.post(f"/ru/reception/manage/{token}/cancel/")
+    assert reused.status_code == 400
+    assert tr("This booking is no longer active.", "ru") in reused.content.decode()
+    assert Booking.objects.get().events.count() == 2
