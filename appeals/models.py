@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from appeals import enums
+from pkop_portal.i18n import localized
 
 
 class Category(models.Model):
@@ -31,8 +31,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        language = (translation.get_language() or "kk").replace("-", "_")
-        return getattr(self, f"name_{language}", "") or self.name_en
+        return localized(self, "name", fallback="en")
 
 
 class ConsentText(models.Model):
@@ -56,8 +55,7 @@ class ConsentText(models.Model):
 
     @property
     def text(self) -> str:
-        language = (translation.get_language() or "kk").replace("-", "_")
-        return getattr(self, f"text_{language}", "") or self.text_en
+        return localized(self, "text", fallback="en")
 
 
 class NumberSequence(models.Model):

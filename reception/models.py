@@ -4,14 +4,10 @@ bookings (research/booking.md §3 and §7)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-
-def _localized(obj, field: str) -> str:
-    language = (translation.get_language() or "kk").replace("-", "_")
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_ru", "")
+from pkop_portal.i18n import localized
 
 
 class Manager(models.Model):
@@ -46,15 +42,15 @@ class Manager(models.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     @property
     def title(self) -> str:
-        return _localized(self, "position")
+        return localized(self, "position")
 
     @property
     def topics(self) -> str:
-        return _localized(self, "topics")
+        return localized(self, "topics")
 
 
 class ScheduleRule(models.Model):
