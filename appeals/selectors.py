@@ -125,3 +125,25 @@ def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10, earlier_only: bo
     return queryset.only("pk", "number", "status", "registration_date", "subject").order_by(
         "-registration_date", "-pk"
     )[:limit]
+
+
+def appeal_has_possible_repeat(
+    *, iin: str, phone: str, category_id: int, registration_date
+) -> bool:
+    """Whether an appeal about to be registered repeats one of the last 12 months."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    same_person = Q()
+    if iin:
+        same_person |= Q(iin=iin)
+    if phone:
+        same_person |= Q(phone=phone)
+    if not same_person:
+        return False
+    return Appeal.objects.filter(
+        same_person,
+        category_id=category_id,
+        registration_date__gte=registration_date - timedelta(days=365),
+    ).exists()

@@ -166,6 +166,13 @@ def appeal_submit(
     stored: list[str] = []
     try:
         with transaction.atomic():
+            # Checked before the number is taken, so the number's row lock is held briefly.
+            possible_repeat = selectors.appeal_has_possible_repeat(
+                iin=data.iin,
+                phone=data.phone,
+                category_id=data.category.pk,
+                registration_date=registration_date,
+            )
             sequence, number = _take_number(registration_date.year)
             appeal = Appeal.objects.create(
                 number=number,
@@ -186,6 +193,7 @@ def appeal_submit(
                 preferred_contact=data.preferred_contact,
                 is_anonymous=data.is_anonymous,
                 possible_crime=data.possible_crime,
+                possible_repeat=possible_repeat,
                 subject=data.subject,
                 text=data.text,
                 is_collective=data.is_collective,
@@ -201,9 +209,6 @@ def appeal_submit(
                 access_code_hash=codes.hash_access_code(number=number, code=code),
             )
             _store_files(appeal, data.files, stored)
-            if selectors.appeal_possible_repeats(appeal=appeal, limit=1, earlier_only=True):
-                appeal.possible_repeat = True
-                appeal.save(update_fields=["possible_repeat"])
             AppealEvent.objects.create(
                 appeal=appeal,
                 kind=AppealEvent.Kind.REGISTERED,
