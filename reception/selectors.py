@@ -68,18 +68,25 @@ def booking_agenda(*, day, manager_id: int | None = None):
 
 
 def booking_conflict_ids() -> list[int]:
-    """Active bookings whose day became non-working, or fall in an absence or cancelled slot."""
+    """Active bookings whose day became non-working, that fall in an absence or a cancelled
+    slot, or whose slot no longer matches its schedule (rule removed or changed)."""
     from reception.models import Absence, Booking
+    from reception.slots import rule_applies, slot_times_for_rule
 
     ids = []
     absences = {}
     for absence in Absence.objects.all():
         absences.setdefault(absence.manager_id, []).append(absence)
-    for booking in Booking.objects.filter(is_active=True).select_related("slot"):
-        day = booking.slot.starts_at.astimezone(workdays.LOCAL_TZ).date()
+    for booking in Booking.objects.filter(is_active=True).select_related("slot", "slot__rule"):
+        slot = booking.slot
+        day = slot.starts_at.astimezone(workdays.LOCAL_TZ).date()
         absent = any(
             a.start_date <= day <= a.end_date for a in absences.get(booking.manager_id, [])
         )
-        if booking.slot.is_cancelled or absent or not workdays.is_working_day(day):
+        off_schedule = slot.rule is None or not (
+            rule_applies(slot.rule, day)
+            and (slot.starts_at, slot.ends_at) in slot_times_for_rule(slot.rule, day)
+        )
+        if slot.is_cancelled or absent or off_schedule or not workdays.is_working_day(day):
             ids.append(booking.pk)
     return ids

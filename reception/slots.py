@@ -8,7 +8,7 @@ from pkop_portal import workdays
 from reception.models import Absence, Manager, ScheduleRule, Slot
 
 
-def _rule_applies(rule: ScheduleRule, day: date) -> bool:
+def rule_applies(rule: ScheduleRule, day: date) -> bool:
     if day < rule.valid_from or (rule.valid_to and day > rule.valid_to):
         return False
     if day.isoweekday() not in rule.weekday_numbers:
@@ -54,7 +54,7 @@ def slots_generate(*, manager: Manager, start: date, end: date) -> int:
         absent = any(a.start_date <= day <= a.end_date for a in absences)
         if not absent and workdays.is_working_day(day):
             for rule in rules:
-                if not _rule_applies(rule, day):
+                if not rule_applies(rule, day):
                     continue
                 for starts_at, ends_at in slot_times_for_rule(rule, day):
                     if starts_at not in existing:

@@ -181,3 +181,22 @@ def test_conflict_filter_lists_bookings_hit_by_a_new_absence(client, secretary):
     )
     listed = client.get("/en/admin/reception/booking/?conflict=yes").context["cl"].result_list
     assert [b.slot_id for b in listed] == [second.pk]
+
+
+def test_conflict_filter_lists_bookings_after_a_schedule_change(client, secretary):
+    rule = RuleFactory()
+    slots_generate(manager=rule.manager, start=date(2026, 12, 1), end=date(2026, 12, 1))
+    slot = Slot.objects.first()
+    services.booking_create(
+        slot_id=slot.pk,
+        data=services.BookingInput(
+            full_name="A", iin="870101300009", topic="t", language="ru", email="a@example.kz"
+        ),
+        idempotency_key="a",
+        now=NOW,
+    )
+    assert client.get("/en/admin/reception/booking/?conflict=yes").context["cl"].result_count == 0
+    rule.weekdays = "4"  # moved from Tuesdays to Thursdays
+    rule.save()
+    listed = client.get("/en/admin/reception/booking/?conflict=yes").context["cl"].result_list
+    assert [b.slot_id for b in listed] == [slot.pk]
