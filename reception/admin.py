@@ -32,7 +32,7 @@ class AbsenceInline(admin.TabularInline):
 
 @admin.register(Manager)
 class ManagerAdmin(admin.ModelAdmin):
-    list_display = ("name_ru", "position_ru", "place", "position", "is_active")
+    list_display = ("name_ru", "position_ru", "place_ru", "position", "is_active")
     list_editable = ("position", "is_active")
     search_fields = ("name_kk", "name_ru", "name_en", "name_zh_hans")
     inlines = (RuleInline, AbsenceInline)

@@ -8,23 +8,38 @@ from pkop_portal import workdays
 from reception.models import Manager, ScheduleRule
 from reception.slots import slots_generate_all
 
-PLACE = "Шымкент, административное здание ТОО «ПКОП», приёмная (каб. 201)"
+PLACE = {
+    "place_kk": "Шымкент, «ПКОП» ЖШС әкімшілік ғимараты, қабылдау бөлмесі (201-бөлме)",
+    "place_ru": "Шымкент, административное здание ТОО «ПКОП», приёмная (каб. 201)",
+    "place_en": "Shymkent, PKOP LLP administration building, reception office (room 201)",
+    "place_zh_hans": "奇姆肯特，PKOP有限责任合伙企业行政楼接待室（201室）",
+}
 
 TEAM = [
-    # (weekday, start, names kk/ru/en/zh, positions kk/ru/en/zh, topics ru)
+    # (weekday, start, names kk/ru/en/zh, positions kk/ru/en/zh, topics kk/ru/en/zh)
     (
         2,
         time(15, 0),
         ("Ерлан Сапаров", "Ерлан Сапаров", "Yerlan Saparov", "叶尔兰·萨帕罗夫"),
         ("Бас директор", "Генеральный директор", "General Director", "总经理"),
-        "Любые вопросы деятельности компании",
+        (
+            "Компания қызметінің кез келген мәселелері",
+            "Любые вопросы деятельности компании",
+            "Any question about the company",
+            "公司业务的任何问题",
+        ),
     ),
     (
         3,
         time(10, 0),
         ("Асқар Бекұлы", "Аскар Бекулы", "Askar Bekuly", "阿斯卡尔·别库雷"),
         ("Бас инженер", "Главный инженер", "Chief Engineer", "总工程师"),
-        "Экология, безопасность, влияние завода на близлежащие районы",
+        (
+            "Экология, қауіпсіздік, зауыттың маңайдағы аудандарға әсері",
+            "Экология, безопасность, влияние завода на близлежащие районы",
+            "Environment, safety, the refinery's effect on nearby districts",
+            "环境、安全及炼油厂对周边地区的影响",
+        ),
     ),
     (
         1,
@@ -36,7 +51,12 @@ TEAM = [
             "Deputy General Director for Production",
             "主管生产的副总经理",
         ),
-        "Производство, поставщики и закупки",
+        (
+            "Өндіріс, жеткізушілер және сатып алу",
+            "Производство, поставщики и закупки",
+            "Production, suppliers and procurement",
+            "生产、供应商与采购",
+        ),
     ),
     (
         4,
@@ -48,7 +68,12 @@ TEAM = [
             "Deputy General Director for HR and Social Issues",
             "主管人事与社会事务的副总经理",
         ),
-        "Трудоустройство, благотворительная и социальная помощь",
+        (
+            "Жұмысқа орналасу, қайырымдылық және әлеуметтік көмек",
+            "Трудоустройство, благотворительная и социальная помощь",
+            "Employment, charitable and social assistance",
+            "就业、慈善与社会援助",
+        ),
     ),
     (
         5,
@@ -60,7 +85,12 @@ TEAM = [
             "Deputy General Director for Economics and Finance",
             "主管经济与财务的副总经理",
         ),
-        "Договоры, оплата, спонсорская помощь",
+        (
+            "Шарттар, төлем, демеушілік көмек",
+            "Договоры, оплата, спонсорская помощь",
+            "Contracts, payments, sponsorship",
+            "合同、付款、赞助",
+        ),
     ),
 ]
 
@@ -81,8 +111,11 @@ def reception_demo_load() -> int:
             position_ru=positions[1],
             position_en=positions[2],
             position_zh_hans=positions[3],
-            topics_ru=topics,
-            place=PLACE,
+            topics_kk=topics[0],
+            topics_ru=topics[1],
+            topics_en=topics[2],
+            topics_zh_hans=topics[3],
+            **PLACE,
             position=order,
         )
         ScheduleRule.objects.create(

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.utils import translation
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from reception.models import Booking
@@ -33,7 +34,8 @@ def booking_ics(booking: Booking, *, manage_url: str = "", now: datetime | None 
     event.add("dtstart", booking.slot.starts_at.astimezone(UTC))
     event.add("dtend", booking.slot.ends_at.astimezone(UTC))
     event.add("summary", f"PKOP: {booking.manager.name_ru} ({booking.number})")
-    event.add("location", vText(booking.manager.place))
+    with translation.override(booking.language):
+        event.add("location", vText(booking.manager.place))
     description = booking.topic
     if manage_url:
         description += f"\n{manage_url}"

@@ -25,9 +25,12 @@ class Manager(models.Model):
     topics_ru = models.TextField(_("topics (Russian)"), blank=True)
     topics_en = models.TextField(_("topics (English)"), blank=True)
     topics_zh_hans = models.TextField(_("topics (Chinese)"), blank=True)
-    place = models.CharField(
-        _("place of reception"), max_length=300, help_text=_("Address and room.")
+    place_kk = models.CharField(
+        _("place (Kazakh)"), max_length=300, help_text=_("Address and room.")
     )
+    place_ru = models.CharField(_("place (Russian)"), max_length=300)
+    place_en = models.CharField(_("place (English)"), max_length=300)
+    place_zh_hans = models.CharField(_("place (Chinese)"), max_length=300)
     photo = models.ImageField(_("photo"), upload_to="reception/managers/", blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("receives citizens"), default=True)
@@ -51,6 +54,10 @@ class Manager(models.Model):
     @property
     def topics(self) -> str:
         return localized(self, "topics")
+
+    @property
+    def place(self) -> str:
+        return localized(self, "place")
 
 
 class ScheduleRule(models.Model):

@@ -31,12 +31,11 @@ def _booking_context(context: dict, *, must_be_active: bool) -> tuple:
     extra = {
         "number": booking.number,
         "time": f"{start:%d.%m.%Y %H:%M}",
-        "manager": booking.manager.name_ru,
-        "place": booking.manager.place,
         "manage_url": _manage_url(booking, language),
     }
     with translation.override(language):
         extra["manager"] = booking.manager.name
+        extra["place"] = booking.manager.place
     return booking, extra
 
 

@@ -48,6 +48,7 @@ def test_load_demo_creates_the_management_team_with_bookable_slots(settings):
     settings.DEMO_ADMIN_PASSWORD = "a-chosen-demo-password"
     call_command("load_demo")
     assert Manager.objects.count() == 5
+    assert all(m.topics_kk and m.topics_zh_hans and m.place_en for m in Manager.objects.all())
     assert Slot.objects.count() > 0
     assert any(
         slot_list_free(manager=m, now=timezone.now()).exists() for m in Manager.objects.all()

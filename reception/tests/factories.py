@@ -18,7 +18,10 @@ class ManagerFactory(factory.django.DjangoModelFactory):
     position_ru = "Генеральный директор"
     position_en = "General director"
     position_zh_hans = "总经理"
-    place = "Шымкент, ул. Капал батыра, 1, каб. 101"
+    place_kk = "Шымкент, әкімшілік ғимарат, 101-бөлме"
+    place_ru = "Шымкент, административное здание, каб. 101"
+    place_en = "Shymkent, administration building, room 101"
+    place_zh_hans = "奇姆肯特，行政楼101室"
 
 
 class RuleFactory(factory.django.DjangoModelFactory):
