@@ -21,13 +21,8 @@ from appeals.models import (
     ConsentText,
     ExportLog,
 )
-from notifications.models import mask_phone
 from pkop_portal import workdays
-
-
-def mask_iin(value: str) -> str:
-    """'870101300009' → '8701******09': birth date prefix and check digits only."""
-    return f"{value[:4]}{'*' * 6}{value[-2:]}" if value else ""
+from pkop_portal.masking import mask_iin, mask_phone
 
 
 class OverdueFilter(admin.SimpleListFilter):

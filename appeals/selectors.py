@@ -101,36 +101,9 @@ def appeal_statistics(*, queryset) -> dict:
     }
 
 
-def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10, earlier_only: bool = False):
-    """Appeals of the same person (IIN or phone) in the same category within 12 months."""
-    from datetime import timedelta
-
-    from django.db.models import Q
-
-    same_person = Q()
-    if appeal.iin:
-        same_person |= Q(iin=appeal.iin)
-    if appeal.phone:
-        same_person |= Q(phone=appeal.phone)
-    if not same_person:
-        return Appeal.objects.none()
-    window = appeal.registration_date - timedelta(days=365)
-    queryset = (
-        Appeal.objects.filter(same_person, category_id=appeal.category_id)
-        .filter(registration_date__gte=window)
-        .exclude(pk=appeal.pk)
-    )
-    if earlier_only:
-        queryset = queryset.filter(pk__lt=appeal.pk)
-    return queryset.only("pk", "number", "status", "registration_date", "subject").order_by(
-        "-registration_date", "-pk"
-    )[:limit]
-
-
-def appeal_has_possible_repeat(
-    *, iin: str, phone: str, category_id: int, registration_date
-) -> bool:
-    """Whether an appeal about to be registered repeats one of the last 12 months."""
+def _repeat_candidates(*, iin: str, phone, category_id: int, registration_date):
+    """Appeals of the same person (IIN or phone) in the same category within 12 months,
+    or None when the applicant gave neither."""
     from datetime import timedelta
 
     from django.db.models import Q
@@ -141,9 +114,36 @@ def appeal_has_possible_repeat(
     if phone:
         same_person |= Q(phone=phone)
     if not same_person:
-        return False
+        return None
     return Appeal.objects.filter(
         same_person,
         category_id=category_id,
         registration_date__gte=registration_date - timedelta(days=365),
-    ).exists()
+    )
+
+
+def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10):
+    """Other appeals that `appeal` may repeat (or that repeat it), newest first."""
+    candidates = _repeat_candidates(
+        iin=appeal.iin,
+        phone=appeal.phone,
+        category_id=appeal.category_id,
+        registration_date=appeal.registration_date,
+    )
+    if candidates is None:
+        return Appeal.objects.none()
+    return (
+        candidates.exclude(pk=appeal.pk)
+        .only("pk", "number", "status", "registration_date", "subject")
+        .order_by("-registration_date", "-pk")[:limit]
+    )
+
+
+def appeal_has_possible_repeat(
+    *, iin: str, phone: str, category_id: int, registration_date
+) -> bool:
+    """Whether an appeal about to be registered repeats one of the last 12 months."""
+    candidates = _repeat_candidates(
+        iin=iin, phone=phone, category_id=category_id, registration_date=registration_date
+    )
+    return candidates is not None and candidates.exists()

@@ -7,7 +7,7 @@ in one transaction.
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -128,7 +128,8 @@ def _delete_files(names: list[str]) -> None:
             logger.warning("could not delete orphaned upload %s", name, exc_info=True)
 
 
-def _recipient(appeal: Appeal) -> Recipient:
+def appeal_recipient(appeal: Appeal) -> Recipient:
+    """Where and how the applicant wants to hear about the appeal."""
     return Recipient(
         email=appeal.email,
         phone=appeal.phone.as_e164 if appeal.phone else "",
@@ -230,7 +231,7 @@ def appeal_submit(
             if appeal.email or appeal.phone:
                 notify(
                     event="appeal.registered",
-                    to=_recipient(appeal),
+                    to=appeal_recipient(appeal),
                     language=appeal.language,
                     context={
                         "number": appeal.number,
@@ -295,7 +296,3 @@ def appeal_rate(*, appeal_id: int, satisfied: bool, comment: str) -> Appeal:
         note=comment,
     )
     return appeal
-
-
-def answer_due_date(registration_date: date) -> date:
-    return workdays.add_working_days(registration_date, ANSWER_WORKING_DAYS)

@@ -6,24 +6,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage, is_ratelimited
 
 from appeals import codes, selectors, services
 from appeals.forms import AddInformationForm, AppealForm, RatingForm, TrackForm
 from appeals.models import Appeal, ConsentText
+from pkop_portal.ratelimits import limit_reached, over_limit
 from pkop_portal.views import rate_limited
 
 SESSION_TRACKED = "appeals.tracked"
 SESSION_RECEIPT = "appeals.receipt"
-
-
-def _limited(request, group: str, rate: str) -> bool:
-    """Count this request against `rate` per client IP; True once it is over the limit."""
-    return is_ratelimited(
-        request, group=group, key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
-    )
 
 
 def _client_ip(request) -> str | None:
@@ -41,7 +35,7 @@ def _remember(request, appeal_id: int) -> None:
 def submit(request):
     consent = ConsentText.objects.order_by("-valid_from").first()
     if request.method == "POST":
-        if _limited(request, "appeals.submit", settings.APPEALS_SUBMIT_RATE):
+        if over_limit(request, group="appeals.submit", rate=settings.APPEALS_SUBMIT_RATE):
             return rate_limited(request)
         form = AppealForm(request.POST, request.FILES)
         if form.is_valid():
@@ -87,11 +81,8 @@ def receipt(request):
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        usage = get_usage(
-            request, group="appeals.track", key="ip", rate=settings.APPEALS_TRACK_FAILURE_RATE
-        )
         # Only failures count; once they reach the limit even a right code waits.
-        if usage and usage["count"] >= usage["limit"]:
+        if limit_reached(request, group="appeals.track", rate=settings.APPEALS_TRACK_FAILURE_RATE):
             return rate_limited(request)
         if form.is_valid():
             appeal = selectors.appeal_get_for_applicant(
@@ -101,16 +92,11 @@ def track(request):
                 request.session.cycle_key()
                 _remember(request, appeal.pk)
                 return redirect("appeals:detail", number=appeal.number)
-            _limited(request, "appeals.track", settings.APPEALS_TRACK_FAILURE_RATE)
-            form.add_error(None, ValidationError(_wrong_code_message(), code="no_match"))
+            over_limit(request, group="appeals.track", rate=settings.APPEALS_TRACK_FAILURE_RATE)
+            message = gettext("The registration number or the access code is wrong.")
+            form.add_error(None, ValidationError(message, code="no_match"))
     status = 400 if request.method == "POST" else 200
     return render(request, "appeals/track.html", {"form": form}, status=status)
-
-
-def _wrong_code_message():
-    from django.utils.translation import gettext
-
-    return gettext("The registration number or the access code is wrong.")
 
 
 def _tracked_appeal(request, number: str) -> Appeal | None:
@@ -130,8 +116,6 @@ def detail(request, number: str):
 
 def _render_detail(request, appeal, message_form=None, rating_form=None, status=200):
     with translation.override(appeal.language):
-        from django.utils.translation import gettext
-
         right_to_appeal = gettext(
             "You may appeal against this decision to the head of the company or a higher "
             "body, or to the court, as the law provides (Administrative Procedural and "
@@ -155,7 +139,7 @@ def add_information(request, number: str):
     appeal = _tracked_appeal(request, number)
     if appeal is None:
         raise Http404
-    if _limited(request, "appeals.message", settings.APPEALS_MESSAGE_RATE):
+    if over_limit(request, group="appeals.message", rate=settings.APPEALS_MESSAGE_RATE):
         return rate_limited(request)
     form = AddInformationForm(request.POST, request.FILES)
     if form.is_valid():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from appeals import enums, selectors
 from appeals.models import Appeal, AppealEvent
-from appeals.services import _recipient
+from appeals.services import appeal_recipient
 from notifications.services import notify
 from pkop_portal import workdays
 
@@ -79,7 +79,7 @@ def _notify(appeal: Appeal, event: str, context: dict, key_suffix: str = "") -> 
         return
     notify(
         event=event,
-        to=_recipient(appeal),
+        to=appeal_recipient(appeal),
         language=appeal.language,
         context={"number": appeal.number, "subject": appeal.subject, **context},
         dedupe_key=f"{event}:{appeal.pk}{key_suffix}",

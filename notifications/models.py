@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from pkop_portal.masking import mask_email, mask_phone
+
 
 class Notification(models.Model):
     class Channel(models.TextChoices):
@@ -76,18 +78,3 @@ class Notification(models.Model):
         if self.channel == self.Channel.EMAIL:
             return mask_email(self.recipient_email)
         return mask_phone(str(self.recipient_phone))
-
-
-def mask_email(address: str) -> str:
-    """'aigerim@example.kz' → 'a*****m@example.kz'."""
-    local, _sep, domain = address.partition("@")
-    short = len(local) <= 2
-    hidden = local[:1] + "*" if short else local[0] + "*" * (len(local) - 2) + local[-1]
-    return f"{hidden}@{domain}" if domain else hidden
-
-
-def mask_phone(number: str) -> str:
-    """'+77011234567' → '+7701*****67'."""
-    if len(number) <= 6:
-        return "*" * len(number)
-    return number[:5] + "*" * (len(number) - 7) + number[-2:]

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from appeals.enums import Kind
 from appeals.models import Category
 from pkop_portal import workdays
+from pkop_portal.masking import mask_iin
 from reception import selectors, services
 from reception.models import Absence, Booking, BookingEvent, Manager, ScheduleRule, Slot
 from reception.slots import slots_generate
@@ -141,7 +142,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("IIN"))
     def iin_masked(self, obj):
-        return f"{obj.iin[:4]}{'*' * 6}{obj.iin[-2:]}"
+        return mask_iin(obj.iin)
 
     @admin.display(description=_("no-shows"), ordering="no_show_count")
     def no_shows(self, obj):

@@ -74,6 +74,7 @@ def booking_conflict_ids() -> list[int]:
     from reception.slots import rule_applies, slot_times_for_rule
 
     ids = []
+    working: dict = {}  # one calendar lookup per distinct day, not per booking
     absences = {}
     for absence in Absence.objects.all():
         absences.setdefault(absence.manager_id, []).append(absence)
@@ -87,6 +88,8 @@ def booking_conflict_ids() -> list[int]:
             rule_applies(slot.rule, day)
             and (slot.starts_at, slot.ends_at) in slot_times_for_rule(slot.rule, day)
         )
-        if slot.is_cancelled or absent or off_schedule or not workdays.is_working_day(day):
+        if day not in working:
+            working[day] = workdays.is_working_day(day)
+        if slot.is_cancelled or absent or off_schedule or not working[day]:
             ids.append(booking.pk)
     return ids

@@ -283,12 +283,13 @@ def booking_reschedule(
     return booking
 
 
-def _notify(booking: Booking, event: str) -> None:
-    """A notice about `booking` in the citizen's language (outbox row in this transaction)."""
+def _notify(booking: Booking, event: str, dedupe_key: str | None = None) -> list:
+    """A notice about `booking` in the citizen's language (outbox rows in this transaction);
+    by default one per booking version (SEQUENCE)."""
     from notifications.services import Preference, Recipient, notify
 
     prefers = Preference.BOTH if booking.phone and booking.email else Preference.EMAIL
-    notify(
+    return notify(
         event=event,
         to=Recipient(
             email=booking.email,
@@ -297,7 +298,7 @@ def _notify(booking: Booking, event: str) -> None:
         ),
         language=booking.language,
         context={"booking_id": booking.pk, "number": booking.number},
-        dedupe_key=f"{event}:{booking.pk}:{booking.sequence}",
+        dedupe_key=dedupe_key or f"{event}:{booking.pk}:{booking.sequence}",
         about=booking,
     )
 
@@ -317,30 +318,27 @@ def booking_send_reminders(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     created = 0
     for hours in sorted(settings.RECEPTION_REMINDER_HOURS, reverse=True):
-        due = Booking.objects.filter(
-            is_active=True,
-            slot__starts_at__gt=now,
-            slot__starts_at__lte=now + timedelta(hours=hours),
-        ).select_related("slot")
+        due = list(
+            Booking.objects.filter(
+                is_active=True,
+                slot__starts_at__gt=now,
+                slot__starts_at__lte=now + timedelta(hours=hours),
+            )
+        )
+        keys = {b.pk: f"reception.reminder.{hours}h:{b.pk}:{b.sequence}" for b in due}
+        # One query for the whole mark: which of these reminders were queued already.
+        queued = {
+            key.rsplit(":", 1)[0]
+            for key in Notification.objects.filter(
+                event="reception.reminder", object_id__in=[str(pk) for pk in keys]
+            ).values_list("dedupe_key", flat=True)
+        }
         for booking in due:
-            key = f"reception.reminder.{hours}h:{booking.pk}:{booking.sequence}"
-            if Notification.objects.filter(dedupe_key__startswith=key + ":").exists():
+            key = keys[booking.pk]
+            if key in queued:
                 continue
             with transaction.atomic():
-                from notifications.services import Preference, Recipient, notify
-
-                rows = notify(
-                    event="reception.reminder",
-                    to=Recipient(
-                        email=booking.email,
-                        phone=booking.phone.as_e164 if booking.phone else "",
-                        prefers=Preference.BOTH if booking.email else Preference.SMS,
-                    ),
-                    language=booking.language,
-                    context={"booking_id": booking.pk, "number": booking.number},
-                    dedupe_key=key,
-                    about=booking,
-                )
+                rows = _notify(booking, "reception.reminder", dedupe_key=key)
             created += len(rows)
     return created
 

@@ -12,27 +12,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from appeals.models import ConsentText
 from pkop_portal import workdays
+from pkop_portal.ratelimits import over_limit
 from pkop_portal.views import rate_limited
 from reception import ics, selectors, services
 from reception.forms import BookingForm
-from reception.models import Manager, Slot
+from reception.models import Booking, Manager, Slot
 
 SESSION_CONFIRMATION = "reception.confirmation"
-
-
-def _limited(request, group: str) -> bool:
-    return is_ratelimited(
-        request,
-        group=group,
-        key="ip",
-        rate=settings.RECEPTION_FORM_RATE,
-        method=is_ratelimited.ALL,
-        increment=True,
-    )
 
 
 @require_safe
@@ -67,7 +56,7 @@ def book(request, slot_id: int):
     consent = ConsentText.objects.order_by("-valid_from").first()
     status = 200
     if request.method == "POST":
-        if _limited(request, "reception.book"):
+        if over_limit(request, group="reception.book", rate=settings.RECEPTION_FORM_RATE):
             return rate_limited(request)
         form = BookingForm(request.POST)
         if form.is_valid():
@@ -94,10 +83,8 @@ def book(request, slot_id: int):
                 form.add_error(None, exc)
             else:
                 if result.manage_token:
-                    request.session[SESSION_CONFIRMATION] = {
-                        "number": result.booking.number,
-                        "token": result.manage_token,
-                    }
+                    # Only the number: the token is derived again, never kept in the session.
+                    request.session[SESSION_CONFIRMATION] = result.booking.number
                 return redirect("reception:confirmation", number=result.booking.number)
         status = 400
     else:
@@ -113,15 +100,15 @@ def book(request, slot_id: int):
 @never_cache
 @require_safe
 def confirmation(request, number: str):
-    data = request.session.get(SESSION_CONFIRMATION)
-    if not data or data.get("number") != number:
+    if request.session.get(SESSION_CONFIRMATION) != number:
         raise Http404
-    booking = services.booking_get_by_token(data["token"])
-    manage_url = request.build_absolute_uri(reverse("reception:manage", args=[data["token"]]))
+    booking = get_object_or_404(Booking.objects.select_related("slot", "manager"), number=number)
+    token = services.manage_token(booking)
+    manage_url = request.build_absolute_uri(reverse("reception:manage", args=[token]))
     return render(
         request,
         "reception/confirmation.html",
-        {"booking": booking, "manage_url": manage_url, "token": data["token"]},
+        {"booking": booking, "manage_url": manage_url, "token": token},
     )
 
 
@@ -135,7 +122,7 @@ def _booking_or_404(token: str):
 @never_cache
 @require_safe
 def manage(request, token: str):
-    if _limited(request, "reception.manage"):
+    if over_limit(request, group="reception.manage", rate=settings.RECEPTION_FORM_RATE):
         return rate_limited(request)
     booking = _booking_or_404(token)
     return _render_manage(request, booking, token)
@@ -157,7 +144,7 @@ def _render_manage(request, booking, token, error="", status=200):
 
 @require_POST
 def reschedule(request, token: str):
-    if _limited(request, "reception.manage"):
+    if over_limit(request, group="reception.manage", rate=settings.RECEPTION_FORM_RATE):
         return rate_limited(request)
     booking = _booking_or_404(token)
     try:
@@ -177,7 +164,7 @@ def reschedule(request, token: str):
 
 @require_POST
 def cancel(request, token: str):
-    if _limited(request, "reception.manage"):
+    if over_limit(request, group="reception.manage", rate=settings.RECEPTION_FORM_RATE):
         return rate_limited(request)
     booking = _booking_or_404(token)
     try:

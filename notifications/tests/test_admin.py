@@ -4,8 +4,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications.models import Notification, mask_email, mask_phone
+from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
+from pkop_portal.masking import mask_email, mask_iin, mask_phone
 
 pytestmark = pytest.mark.django_db
 URL = "/en/admin/notifications/notification/"
@@ -23,6 +24,7 @@ def test_masks_hide_most_of_the_address():
     assert mask_email("aigerim@example.kz") == "a*****m@example.kz"
     assert mask_email("ab@example.kz") == "a*@example.kz"
     assert mask_phone("+77011234567") == "+7701*****67"
+    assert mask_iin("870101300009") == "8701******09"
 
 
 def test_changelist_shows_masked_recipients_only(head_client):
@@ -104,4 +106,5 @@ def test_staff_outside_head_group_cannot_see_the_outbox(client):
 def test_no_one_adds_or_deletes_outbox_rows(head_client, admin_client):
     row = NotificationFactory()
     assert admin_client.get(URL + "add/").status_code == 403
-    assert admin_client.get(f"{URL}{row.pk}/delete/").status_code == 403
+    assert admin_client.post(f"{URL}{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Notification.objects.filter(pk=row.pk).exists()

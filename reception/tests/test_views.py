@@ -121,16 +121,31 @@ def test_cancel_by_link_frees_the_slot(client, slot):
     assert str(Calendar.from_ical(invite.content)["METHOD"]) == "CANCEL"
 
 
+def manage_token_of(client, booking):
+    html = client.get(f"/ru/reception/booking/{booking.number}/").content.decode()
+    return html.split('id="manage-link">')[1].split("<")[0].rstrip("/").split("/")[-1]
+
+
 def test_wrong_token_is_404_and_cancel_needs_post(client, slot):
-    assert client.get("/ru/reception/manage/not-a-token/").status_code == 404
-    assert client.post("/ru/reception/manage/not-a-token/cancel/").status_code == 404
-    assert client.get("/ru/reception/manage/not-a-token/cancel/").status_code == 405
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    booking = Booking.objects.get()
+    token = manage_token_of(client, booking)
+    assert client.get(f"/ru/reception/manage/{token[:-1]}x/").status_code == 404
+    assert client.post(f"/ru/reception/manage/{token[:-1]}x/cancel/").status_code == 404
+    assert client.get(f"/ru/reception/manage/{token}/cancel/").status_code == 405
+    booking.refresh_from_db()
+    assert (booking.status, booking.is_active) == ("booked", True)
 
 
-def test_cancel_without_csrf_is_refused(slot):
-    client = Client(enforce_csrf_checks=True)
-    assert client.post("/ru/reception/manage/whatever/cancel/").status_code == 403
-    assert Slot.objects.filter(pk=slot.pk).exists()
+def test_cancel_without_csrf_is_refused(client, slot):
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    booking = Booking.objects.get()
+    token = manage_token_of(client, booking)
+    response = Client(enforce_csrf_checks=True).post(f"/ru/reception/manage/{token}/cancel/")
+    assert response.status_code == 403
+    assert tr("The form has expired", "ru") in response.content.decode()
+    booking.refresh_from_db()
+    assert (booking.status, booking.is_active) == ("booked", True)
 
 
 def test_move_by_link_to_another_free_time(client, slot):
@@ -174,3 +189,11 @@ def test_manage_link_reused_after_cancel_and_after_the_visit(client, slot):
     assert reused.status_code == 400
     assert tr("This booking is no longer active.", "ru") in reused.content.decode()
     assert Booking.objects.get().events.count() == 2
+
+
+def test_session_never_holds_the_manage_token(client, slot):
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    booking = Booking.objects.get()
+    token = manage_token_of(client, booking)
+    assert token not in str(dict(client.session))
+    assert client.get("/ru/reception/booking/R-OTHER123/").status_code == 404
