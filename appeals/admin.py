@@ -18,7 +18,6 @@ from appeals.models import (
     AppealEvent,
     AppealMessage,
     Category,
-    ConsentText,
     ExportLog,
 )
 from pkop_portal import workdays
@@ -458,15 +457,6 @@ class CategoryAdmin(admin.ModelAdmin):
     )
     list_editable = ("position", "is_active")
     search_fields = ("slug", "name_kk", "name_ru", "name_en", "name_zh_hans")
-
-
-@admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
-    list_display = ("version", "valid_from")
-    readonly_fields = ("version", "text_kk", "text_ru", "text_en", "text_zh_hans", "valid_from")
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a consent text once agreed to is never edited; add a new version
 
 
 @admin.register(ExportLog)

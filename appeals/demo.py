@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals import enums, services, workflow
-from appeals.models import Appeal, Category, ConsentText
+from appeals.models import Appeal, Category
+from pkop_portal.consent import consent_text_current
+from pkop_portal.models import ConsentText
 
 SAMPLES = [
     # (days ago, language, kind, category, subject, text, target state)
@@ -122,7 +124,7 @@ def appeal_demo_load() -> int:
         executor.set_unusable_password()
         executor.save()
         executor.groups.add(Group.objects.get(name="Executor"))
-    consent = ConsentText.objects.order_by("-valid_from").first()
+    consent = consent_text_current(purpose=ConsentText.Purpose.APPEAL)
     now = timezone.now()
     for index, (days, language, kind, category, subject, text, state) in enumerate(SAMPLES):
         result = services.appeal_submit(

@@ -8,6 +8,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from appeals import enums
 from pkop_portal.i18n import localized
+from pkop_portal.models import ConsentRecord
 
 
 class Category(models.Model):
@@ -34,30 +35,6 @@ class Category(models.Model):
         return localized(self, "name", fallback="en")
 
 
-class ConsentText(models.Model):
-    """A version of the personal-data consent text; an appeal stores the version it agreed to."""
-
-    version = models.CharField(_("version"), max_length=20, unique=True)
-    text_kk = models.TextField(_("text (Kazakh)"))
-    text_ru = models.TextField(_("text (Russian)"))
-    text_en = models.TextField(_("text (English)"))
-    text_zh_hans = models.TextField(_("text (Chinese)"))
-    valid_from = models.DateTimeField(_("valid from"))
-
-    class Meta:
-        ordering = ["-valid_from"]
-        get_latest_by = "valid_from"
-        verbose_name = _("consent text")
-        verbose_name_plural = _("consent texts")
-
-    def __str__(self):
-        return self.version
-
-    @property
-    def text(self) -> str:
-        return localized(self, "text", fallback="en")
-
-
 class NumberSequence(models.Model):
     """Last registration number issued per year; locked while a number is taken (no gaps)."""
 
@@ -72,7 +49,7 @@ class NumberSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Appeal(models.Model):
+class Appeal(ConsentRecord):
     number = models.CharField(_("registration number"), max_length=16, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
@@ -112,19 +89,17 @@ class Appeal(models.Model):
     cosigners_count = models.PositiveIntegerField(_("number of co-signers"), default=0)
     protocol = models.TextField(_("protocol of the oral appeal"), blank=True)
 
-    consent = models.ForeignKey(
-        ConsentText,
-        verbose_name=_("consent text"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-    )
-    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    consent_ip = models.GenericIPAddressField(_("consent given from"), null=True, blank=True)
-
     received_at = models.DateTimeField(_("received at"))
     registration_date = models.DateField(_("registration date"))
     due_date = models.DateField(_("answer due"))
+    # APPK Art. 76: the 15-working-day date fixed at registration; an extension moves only
+    # due_date, and only while the appeal is not yet overdue (extended_at records when).
+    statutory_due_date = models.DateField(_("statutory answer due"))
+    redirect_due_date = models.DateField(
+        _("redirect due"),
+        help_text=_("An appeal outside the company's competence is redirected by this date."),
+    )
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -134,6 +109,10 @@ class Appeal(models.Model):
         related_name="registered_appeals",
     )
     access_code_hash = models.CharField(_("access code (hash)"), max_length=64)
+    # Keyed hash of the form's one-time key: a resent or double-clicked form finds this appeal.
+    form_key_hash = models.CharField(
+        _("form key (hash)"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,6 +182,14 @@ class Appeal(models.Model):
             models.CheckConstraint(
                 condition=Q(is_anonymous=True) | ~Q(channel="web") | ~Q(phone="") | ~Q(email=""),
                 name="appeal_web_has_contact",
+            ),
+            # ASCII digits only: a full-width or Arabic-Indic IIN is another string to the
+            # uniqueness rules, so it never reaches a row.
+            models.CheckConstraint(
+                condition=Q(iin="") | Q(iin__regex=r"^[0-9]{12}$"), name="appeal_iin_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(bin="") | Q(bin__regex=r"^[0-9]{12}$"), name="appeal_bin_digits"
             ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="appeal_status_due")]
@@ -334,6 +321,9 @@ class ExportLog(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT)
     at = models.DateTimeField(_("at"), auto_now_add=True)
     file_format = models.CharField(_("format"), max_length=8)
+    appeals = models.ManyToManyField(
+        Appeal, verbose_name=_("appeals exported"), related_name="export_logs", blank=True
+    )
     filters = models.TextField(_("filters"), blank=True)
     row_count = models.PositiveIntegerField(_("rows"))
 

@@ -24,11 +24,11 @@ from appeals.models import (
     AppealEvent,
     AppealMessage,
     Category,
-    ConsentText,
     NumberSequence,
 )
 from notifications.services import Preference, Recipient, notify
 from pkop_portal import workdays
+from pkop_portal.models import ConsentText
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +206,8 @@ def appeal_submit(
                 received_at=received_at,
                 registration_date=registration_date,
                 due_date=due_date,
+                statutory_due_date=due_date,
+                redirect_due_date=workdays.add_working_days(registration_date, 3),
                 registered_by=registered_by,
                 access_code_hash=codes.hash_access_code(number=number, code=code),
             )

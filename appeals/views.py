@@ -12,7 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appeals import codes, selectors, services
 from appeals.forms import AddInformationForm, AppealForm, RatingForm, TrackForm
-from appeals.models import Appeal, ConsentText
+from appeals.models import Appeal
+from pkop_portal.consent import consent_text_current
+from pkop_portal.models import ConsentText
 from pkop_portal.ratelimits import limit_reached, over_limit
 from pkop_portal.views import rate_limited
 
@@ -33,7 +35,7 @@ def _remember(request, appeal_id: int) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    consent = ConsentText.objects.order_by("-valid_from").first()
+    consent = consent_text_current(purpose=ConsentText.Purpose.APPEAL)
     if request.method == "POST":
         if over_limit(request, group="appeals.submit", rate=settings.APPEALS_SUBMIT_RATE):
             return rate_limited(request)

@@ -55,13 +55,34 @@ def seeded_reference_data(transactional_db):
 
     from django.apps import apps
 
+    from pkop_portal.models import ConsentText
+
     for module in (
         "pkop_portal.migrations.0002_seed_lines_groups_calendar",
-        "appeals.migrations.0002_seed_categories_consent",
         "appeals.migrations.0003_staff_group_permissions",
         "notifications.migrations.0002_staff_group_permissions",
         "reception.migrations.0002_staff_group_permissions",
+        "pkop_portal.migrations.0004_seed_consent_texts",
     ):
         migration = import_module(module)
         seed = getattr(migration, "seed", None) or migration.grant
         seed(apps, None)
+    # appeals.0002 seeds the appeal consent text into a model that has since moved.
+    appeal_seed = import_module("appeals.migrations.0002_seed_categories_consent")
+    category = apps.get_model("appeals", "Category")
+    for position, (slug, kk, ru, en, zh) in enumerate(appeal_seed.CATEGORIES, start=1):
+        category.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name_kk": kk,
+                "name_ru": ru,
+                "name_en": en,
+                "name_zh_hans": zh,
+                "position": position,
+            },
+        )
+    ConsentText.objects.get_or_create(
+        purpose=ConsentText.Purpose.APPEAL,
+        version=appeal_seed.CONSENT["version"],
+        defaults=appeal_seed.CONSENT,
+    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from pkop_portal.models import CalendarDay, HotlineLine
+from pkop_portal.models import CalendarDay, ConsentText, HotlineLine
 
 
 @admin.register(HotlineLine)
@@ -30,3 +30,21 @@ class CalendarDayAdmin(admin.ModelAdmin):
         from django.utils.dateformat import format as date_format
 
         return date_format(obj.date, "l")
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ("purpose", "version", "valid_from")
+    list_filter = ("purpose",)
+    readonly_fields = (
+        "purpose",
+        "version",
+        "text_kk",
+        "text_ru",
+        "text_en",
+        "text_zh_hans",
+        "valid_from",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a consent text once agreed to is never edited; add a new version

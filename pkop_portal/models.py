@@ -1,8 +1,10 @@
-"""Site-wide data: the hotline phone lines and the work-calendar overrides."""
+"""Site-wide data: hotline phone lines, work-calendar overrides and personal-data consent texts."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+
+from pkop_portal.i18n import localized
 
 
 class HotlineLine(models.Model):
@@ -52,3 +54,61 @@ class CalendarDay(models.Model):
     def __str__(self):
         kind = _("working day") if self.is_working else _("day off")
         return f"{self.date:%Y-%m-%d}: {kind}"
+
+
+class ConsentText(models.Model):
+    """A version of a personal-data consent text for one purpose (one public form family).
+
+    Each public form shows the newest version of its purpose; the record it writes keeps the
+    version agreed to. A version once agreed to is never edited: add a new one."""
+
+    class Purpose(models.TextChoices):
+        APPEAL = "appeal", _("Appeal")
+        RECEPTION = "reception", _("Personal reception")
+        CHARITY = "charity", _("Charitable and social assistance")
+        HOTLINE = "hotline", _("Hotline report")
+
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    version = models.CharField(_("version"), max_length=20)
+    text_kk = models.TextField(_("text (Kazakh)"))
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    text_zh_hans = models.TextField(_("text (Chinese)"))
+    valid_from = models.DateTimeField(_("valid from"))
+
+    class Meta:
+        ordering = ["purpose", "-valid_from"]
+        get_latest_by = "valid_from"
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "version"], name="consenttext_unique_purpose_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.version}"
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text", fallback="en")
+
+
+class ConsentRecord(models.Model):
+    """Abstract: the consent a public form's record was given with (Law No. 94-V): the text
+    version, when, and from which client IP (None where the IP must not be kept)."""
+
+    consent = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent text"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_ip = models.GenericIPAddressField(_("consent given from"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from pkop_portal.i18n import localized
+from pkop_portal.models import ConsentRecord
 
 
 class Manager(models.Model):
@@ -153,7 +154,7 @@ class Slot(models.Model):
         return f"{self.manager} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class Booking(models.Model):
+class Booking(ConsentRecord):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
         CANCELLED_BY_CITIZEN = "cancelled_by_citizen", _("Cancelled by the citizen")
@@ -211,6 +212,9 @@ class Booking(models.Model):
                 fields=["iin", "manager"],
                 condition=Q(is_active=True),
                 name="booking_one_per_citizen_and_manager",
+            ),
+            models.CheckConstraint(
+                condition=Q(iin__regex=r"^[0-9]{12}$"), name="booking_iin_digits"
             ),
         ]
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from appeals.models import ConsentText
 from pkop_portal import workdays
+from pkop_portal.consent import consent_text_current
+from pkop_portal.models import ConsentText
 from pkop_portal.ratelimits import over_limit
 from pkop_portal.views import rate_limited
 from reception import ics, selectors, services
@@ -53,7 +54,7 @@ def manager_slots(request, manager_id: int):
 @require_http_methods(["GET", "POST"])
 def book(request, slot_id: int):
     slot = get_object_or_404(Slot.objects.select_related("manager"), pk=slot_id)
-    consent = ConsentText.objects.order_by("-valid_from").first()
+    consent = consent_text_current(purpose=ConsentText.Purpose.RECEPTION)
     status = 200
     if request.method == "POST":
         if over_limit(request, group="reception.book", rate=settings.RECEPTION_FORM_RATE):

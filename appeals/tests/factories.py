@@ -34,6 +34,8 @@ class AppealFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(timezone.now)
     registration_date = factory.LazyFunction(lambda: timezone.localdate())
     due_date = factory.LazyFunction(lambda: timezone.localdate())
+    statutory_due_date = factory.LazyAttribute(lambda o: o.due_date)
+    redirect_due_date = factory.LazyAttribute(lambda o: o.registration_date)
     access_code_hash = factory.LazyAttribute(
         lambda o: codes.hash_access_code(number=o.number, code=o.code)
     )

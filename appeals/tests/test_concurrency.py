@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from appeals import services
-from appeals.models import Appeal, ConsentText
+from appeals.models import Appeal
 from appeals.tests.test_services import appeal_input
+from pkop_portal.models import ConsentText
 
 pytestmark = [
     pytest.mark.postgres,
@@ -16,7 +17,7 @@ pytestmark = [
 
 
 def test_twenty_concurrent_submissions_get_consecutive_numbers():
-    consent = ConsentText.objects.get()
+    consent = ConsentText.objects.get(purpose="appeal")
     data = appeal_input()
     barrier = threading.Barrier(20)
     errors = []

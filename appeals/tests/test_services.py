@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from appeals import codes, enums, services
-from appeals.models import Appeal, AppealAttachment, AppealEvent, Category, ConsentText
+from appeals.models import Appeal, AppealAttachment, AppealEvent, Category
 from appeals.tests.factories import VALID_IIN, AppealFactory
 from appeals.tests.files import PDF, upload
 from notifications.models import Notification
+from pkop_portal.models import ConsentText
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -37,7 +38,7 @@ def submit(received_at=None, **overrides):
     return services.appeal_submit(
         data=appeal_input(**overrides),
         received_at=received_at,
-        consent=ConsentText.objects.get(),
+        consent=ConsentText.objects.get(purpose="appeal"),
         consent_ip="10.1.2.3",
     )
 

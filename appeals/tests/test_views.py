@@ -58,9 +58,9 @@ def test_form_page_is_translated_with_consent_text(client, lang):
     assert f'<h1 class="mb-3">{tr("Submit an appeal", lang)}</h1>' in html
     assert tr("Subject area", lang) in html
     column = {"kk": "text_kk", "ru": "text_ru", "en": "text_en", "zh-hans": "text_zh_hans"}[lang]
-    from appeals.models import ConsentText
+    from pkop_portal.models import ConsentText
 
-    assert getattr(ConsentText.objects.get(), column)[:40] in html
+    assert getattr(ConsentText.objects.get(purpose="appeal"), column)[:40] in html
 
 
 def test_home_links_to_submit_and_track(client):

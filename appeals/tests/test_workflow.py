@@ -190,10 +190,10 @@ def test_internal_note_is_history_but_not_public(head):
 
 
 def test_repeat_is_flagged_on_registration_then_linked_or_dismissed(head):
-    from appeals.models import ConsentText
     from appeals.tests.test_services import appeal_input
+    from pkop_portal.models import ConsentText
 
-    consent = ConsentText.objects.get()
+    consent = ConsentText.objects.get(purpose="appeal")
     first = services.appeal_submit(data=appeal_input(), consent=consent).appeal
     other_category = services.appeal_submit(
         data=appeal_input(category=Category.objects.get(slug="employment")), consent=consent
@@ -221,10 +221,10 @@ def test_repeats_older_than_twelve_months_are_not_flagged():
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from appeals.models import ConsentText
     from appeals.tests.test_services import appeal_input
+    from pkop_portal.models import ConsentText
 
-    consent = ConsentText.objects.get()
+    consent = ConsentText.objects.get(purpose="appeal")
     old = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
     services.appeal_submit(data=appeal_input(), consent=consent, received_at=old)
     new = services.appeal_submit(data=appeal_input(), consent=consent).appeal
