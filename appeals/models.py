@@ -274,6 +274,8 @@ class AppealEvent(models.Model):
         RATED = "rated", _("Applicant rated the answer")
         REPEAT_LINKED = "repeat_linked", _("Linked as a repeated appeal")
         REPEAT_DISMISSED = "repeat_dismissed", _("Not a repeated appeal")
+        REFERRED = "referred", _("Referred to the competent authority")
+        CODE_REISSUED = "code_reissued", _("New access code sent")
 
     PUBLIC_KINDS = {
         Kind.REGISTERED,
@@ -283,6 +285,8 @@ class AppealEvent(models.Model):
         Kind.ANSWERED,
         Kind.NOT_CONSIDERED,
         Kind.MESSAGE,
+        Kind.REFERRED,
+        Kind.CODE_REISSUED,
     }
 
     appeal = models.ForeignKey(
