@@ -33,3 +33,65 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class RaceResult:
+    """What the calls of a race returned (`results`) and the errors they raised (`errors`:
+    a ValidationError's code, else the exception's repr), in completion order."""
+
+    def __init__(self):
+        self.results: list = []
+        self.errors: list = []
+
+
+@pytest.fixture
+def race():
+    """`race(calls)`: start every callable in its own thread at the same moment (a barrier),
+    wait for all, return a RaceResult. Each thread closes its own database connection.
+
+    Real threads against PostgreSQL: use with transaction=True tests marked `postgres`."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    def run(calls, *, timeout: float = 60) -> RaceResult:
+        outcome = RaceResult()
+        barrier = threading.Barrier(len(calls))
+
+        def target(call):
+            try:
+                barrier.wait(timeout=20)
+                outcome.results.append(call())
+            except ValidationError as exc:
+                outcome.errors.append(exc.code)
+            except Exception as exc:  # surfaced by the caller's assertions on `errors`
+                outcome.errors.append(repr(exc))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=target, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=timeout)
+        assert not any(t.is_alive() for t in threads), "a racing call did not finish"
+        return outcome
+
+    return run
+
+
+@pytest.fixture
+def query_count():
+    """`query_count(fn)`: call fn() and return (number of SQL queries it ran, its result).
+
+    For query-count parity tests: the same page with 1 and with many rows costs the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(fn):
+        with CaptureQueriesContext(connection) as queries:
+            result = fn()
+        return len(queries), result
+
+    return count
