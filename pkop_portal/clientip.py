@@ -29,7 +29,7 @@ def client_ip(request) -> str | None:
     hops = settings.PROXY_COUNT
     if hops <= 0:
         return remote
-    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
     if len(forwarded) < hops:
         return remote
     return _valid(forwarded[-hops]) or remote
