@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 LANGS := -l kk -l ru -l en -l zh_Hans
+# `PORT=8001 make run` serves on another port.
+PORT ?= 8000
 
-.PHONY: compile-messages run test worker beat lint format messages messages-check bench install install-dev clean
+.PHONY: compile-messages port-free run test worker beat lint format messages messages-check bench install install-dev clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +31,17 @@ install-dev: $(VENV)/.installed-dev
 compile-messages: $(VENV)/.installed
 	$(MANAGE) compilemessages --settings=pkop_portal.test_settings --ignore=$(VENV) --verbosity 0
 
-## Local portal on SQLite with eager Celery and console e-mail/SMS: http://127.0.0.1:8000/
-run: $(VENV)/.installed .env compile-messages
+# Fails with the fix ("run `PORT=8001 make run`") before anything is migrated or loaded.
+port-free: $(VENV)/.installed .env
+	@$(MANAGE) check_port $(PORT)
+
+## Local portal on SQLite with eager Celery and console e-mail/SMS: http://127.0.0.1:$(PORT)/
+# Links in the printed e-mails and the login URL point at this port (unless set in the environment).
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
+run: port-free compile-messages
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## Whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set.
 test: $(VENV)/.installed-dev compile-messages

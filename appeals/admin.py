@@ -2,16 +2,25 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from appeals import admin_forms, codes, enums, exports, selectors, services, workflow
+from appeals import (
+    admin_forms,
+    deadlines,
+    enums,
+    exports,
+    receipts,
+    selectors,
+    services,
+    workflow,
+)
 from appeals.models import (
     Appeal,
     AppealAttachment,
@@ -20,8 +29,10 @@ from appeals.models import (
     Category,
     ExportLog,
 )
-from pkop_portal import workdays
-from pkop_portal.masking import mask_iin, mask_phone
+from pkop_portal import access_codes, uploads, workdays
+from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.forms import new_form_key
+from pkop_portal.masking import mask_address, mask_email, mask_iin, mask_name, mask_phone
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -45,11 +56,48 @@ class OverdueFilter(admin.SimpleListFilter):
                 due_date__gte=today, due_date__lte=workdays.add_working_days(today, 3)
             )
         if self.value() == "urgent":
-            return open_.filter(due_date__lte=workdays.add_working_days(today, 3))
+            horizon = workdays.add_working_days(today, deadlines.WARN_WORKING_DAYS)
+            return selectors.appeal_filter_answer_due_by(queryset, by=horizon)
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class RedirectFilter(admin.SimpleListFilter):
+    """Appeals still registered and unassigned whose 3-working-day redirect deadline is near."""
+
+    title = _("redirect deadline")
+    parameter_name = "redirect"
+
+    def lookups(self, request, model_admin):
+        return [("urgent", _("Redirect overdue or due within 3 working days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "urgent":
+            return queryset
+        today = workdays.local_now().date()
+        horizon = workdays.add_working_days(today, deadlines.WARN_WORKING_DAYS)
+        return selectors.appeal_filter_redirect_due_by(queryset, by=horizon)
+
+
+class ExportFilter(admin.SimpleListFilter):
+    """The appeals of one export (linked from the export log); hidden until used."""
+
+    title = _("export")
+    parameter_name = "export"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, _("Export no. %(id)s") % {"id": value})] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(export_logs=int(value))
+
+
+class ReadOnlyInline(PortalTabularInline):
     extra = 0
     can_delete = False
 
@@ -69,8 +117,13 @@ class EventInline(ReadOnlyInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = AppealAttachment
-    fields = ("original_name", "content_type", "size", "message", "created_at")
+    fields = ("original_name", "content_type", "size", "message", "created_at", "download")
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("admin:appeals_appeal_attachment", args=[obj.appeal_id, obj.pk])
+        return format_html('<a href="{}" class="attachment-download">{}</a>', url, _("Download"))
 
 
 class MessageInline(ReadOnlyInline):
@@ -86,14 +139,30 @@ WORKFLOW = {
     "redirect": (admin_forms.RedirectForm, "change_appeal", _("Redirect to a competent body")),
     "answer": (admin_forms.AnswerForm, "change_appeal", _("Answer")),
     "not_considered": (admin_forms.NotConsideredForm, "change_appeal", _("Do not consider")),
-    "note": (admin_forms.NoteForm, "view_appeal", _("Add an internal note")),
+    "refer": (
+        admin_forms.ReferForm,
+        "change_appeal",
+        _("Record the referral to the competent authority"),
+    ),
+    "note": (admin_forms.NoteForm, "add_note_appeal", _("Add an internal note")),
     "link_repeat": (admin_forms.LinkRepeatForm, "change_appeal", _("Link as a repeat")),
     "dismiss_repeat": (admin_forms.DismissRepeatForm, "change_appeal", _("Not a repeat")),
 }
 REPEAT_ACTIONS = {"link_repeat", "dismiss_repeat"}
+# Shown only for an appeal flagged as a possible crime or security threat.
+CRIME_ACTIONS = {"refer"}
+# Personal data shown masked to those who may not see it in full (appeal_personal_data_visible).
+MASKED_FIELDS = {
+    "full_name": "full_name_masked",
+    "iin": "iin_masked",
+    "address": "address_masked",
+    "phone": "phone_masked",
+    "email": "email_masked",
+    "consent_ip": "consent_ip_masked",
+}
 
 
-def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Outcome:
+def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.StepResult:
     if action == "assign":
         return workflow.appeal_assign(
             appeal_id=appeal.pk, by=user, executor=data["executor"], department=data["department"]
@@ -120,6 +189,14 @@ def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Out
         )
     if action == "dismiss_repeat":
         return workflow.appeal_dismiss_repeat(appeal_id=appeal.pk, by=user)
+    if action == "refer":
+        return workflow.appeal_refer(
+            appeal_id=appeal.pk,
+            by=user,
+            authority=data["authority"],
+            referred_on=data["referred_on"],
+            note=data["note"],
+        )
     if action == "not_considered":
         return workflow.appeal_not_consider(
             appeal_id=appeal.pk, by=user, reason=data["reason"], note=data["note"]
@@ -128,7 +205,7 @@ def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Out
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(PortalModelAdmin):
     list_display = (
         "number",
         "status",
@@ -139,12 +216,16 @@ class AppealAdmin(admin.ModelAdmin):
         "iin_masked",
         "phone_masked",
         "due",
+        "redirect_due",
         "executor",
     )
     list_filter = (
         "status",
         OverdueFilter,
+        RedirectFilter,
+        ExportFilter,
         "possible_repeat",
+        "possible_crime",
         "kind",
         "category",
         "channel",
@@ -189,7 +270,6 @@ class AppealAdmin(admin.ModelAdmin):
                     "protocol",
                     "possible_repeat",
                     "repeat_of",
-                    "possible_repeats",
                 )
             },
         ),
@@ -199,7 +279,10 @@ class AppealAdmin(admin.ModelAdmin):
                 "fields": (
                     "received_at",
                     "registration_date",
+                    "statutory_due_date",
                     "due_date",
+                    "extended_at",
+                    "redirect_due_date",
                     "registered_by",
                     "executor",
                     "department",
@@ -228,26 +311,27 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Nothing is edited in place: every change goes through a workflow service.
-        return [f.name for f in Appeal._meta.fields] + ["possible_repeats"]
+        return [f.name for f in Appeal._meta.fields] + list(MASKED_FIELDS.values())
 
-    @admin.display(description=_("possible repeated appeals"))
-    def possible_repeats(self, obj):
-        rows = selectors.appeal_possible_repeats(appeal=obj)
-        if not rows:
-            return "—"
-        return format_html_join(
-            mark_safe("<br>"),  # noqa: S308 (a constant tag)
-            '<a href="{}">{}</a> {} — {}',
-            (
-                (
-                    reverse("admin:appeals_appeal_change", args=[r.pk]),
-                    r.number,
-                    f"{r.registration_date:%d.%m.%Y}",
-                    r.subject,
-                )
-                for r in rows
-            ),
-        )
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if selectors.appeal_personal_data_visible(user=request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [MASKED_FIELDS.get(f, f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_list_display(self, request):
+        if selectors.appeal_personal_data_visible(user=request.user):
+            return self.list_display
+        return [("applicant_masked" if c == "applicant" else c) for c in self.list_display]
+
+    def get_search_fields(self, request):
+        # Searching by IIN, phone or name would tell a masked viewer whose appeal it is.
+        if selectors.appeal_personal_data_visible(user=request.user):
+            return self.search_fields
+        return ("number", "subject")
 
     def get_queryset(self, request):
         return selectors.appeal_list_for_staff(user=request.user)
@@ -263,13 +347,36 @@ class AppealAdmin(admin.ModelAdmin):
     def applicant(self, obj):
         return obj.applicant_name or _("anonymous")
 
+    @admin.display(description=_("applicant"))
+    def applicant_masked(self, obj):
+        if not obj.full_name:
+            return obj.organisation_name or _("anonymous")
+        name = mask_name(obj.full_name)
+        return f"{obj.organisation_name} ({name})" if obj.organisation_name else name
+
+    @admin.display(description=_("full name"))
+    def full_name_masked(self, obj):
+        return mask_name(obj.full_name)
+
     @admin.display(description=_("IIN"))
     def iin_masked(self, obj):
         return mask_iin(obj.iin)
 
+    @admin.display(description=_("postal address"))
+    def address_masked(self, obj):
+        return mask_address(obj.address)
+
     @admin.display(description=_("phone"))
     def phone_masked(self, obj):
         return mask_phone(obj.phone.as_e164) if obj.phone else ""
+
+    @admin.display(description=_("e-mail"))
+    def email_masked(self, obj):
+        return mask_email(obj.email) if obj.email else ""
+
+    @admin.display(description=_("consent given from"))
+    def consent_ip_masked(self, obj):
+        return "***" if obj.consent_ip else ""
 
     @admin.display(description=_("answer due"), ordering="due_date")
     def due(self, obj):
@@ -282,6 +389,19 @@ class AppealAdmin(admin.ModelAdmin):
             )
         return f"{obj.due_date:%d.%m.%Y}"
 
+    @admin.display(description=_("redirect deadline"), ordering="redirect_due_date")
+    def redirect_due(self, obj):
+        # Only while the appeal waits for triage: once assigned or closed it no longer applies.
+        if obj.status != enums.Status.REGISTERED or obj.executor_id:
+            return "—"
+        if obj.redirect_due_date < workdays.local_now().date():
+            return format_html(
+                '<strong class="appeal-redirect-overdue">{} ({})</strong>',
+                f"{obj.redirect_due_date:%d.%m.%Y}",
+                _("overdue"),
+            )
+        return f"{obj.redirect_due_date:%d.%m.%Y}"
+
     # --- Registration and workflow views -----------------------------------------------------
     def get_urls(self):
         own = [
@@ -289,6 +409,11 @@ class AppealAdmin(admin.ModelAdmin):
                 "<int:pk>/workflow/<str:action>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="appeals_appeal_workflow",
+            ),
+            path(
+                "<int:pk>/attachment/<int:attachment_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="appeals_appeal_attachment",
             ),
             path(
                 "export/<str:file_format>/",
@@ -328,21 +453,19 @@ class AppealAdmin(admin.ModelAdmin):
                         ),
                         received_at=data["received_at"],
                         registered_by=request.user,
+                        form_key=data["form_key"],
                     )
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    request.session["appeals.talon"] = {
-                        "appeal_id": result.appeal.pk,
-                        "code": codes.format_code(result.access_code),
-                    }
-                    return redirect("admin:appeals_appeal_talon")
+                    return receipts.talon_redirect(request, result)
         else:
             form = admin_forms.RegistrationForm(
                 initial={
                     "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                     "language": request.LANGUAGE_CODE,
                     "channel": enums.Channel.BOX,
+                    "form_key": new_form_key(),
                 }
             )
         context = {
@@ -370,6 +493,29 @@ class AppealAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.{file_format}"'
         return response
 
+    def attachment_view(self, request, pk: int, attachment_id: int):
+        """An attachment as a download, only of an appeal the user may see (else 404): always
+        `attachment` with a safe name and the type detected on upload, never rendered inline."""
+        if not request.user.has_perm("appeals.view_appealattachment"):
+            raise PermissionDenied
+        appeal = get_object_or_404(self.get_queryset(request), pk=pk)
+        attachment = get_object_or_404(AppealAttachment, pk=attachment_id, appeal=appeal)
+        content_type = attachment.content_type
+        if content_type not in uploads.ALLOWED:
+            content_type = uploads.UNKNOWN_TYPE
+        try:
+            handle = attachment.file.open("rb")
+        except OSError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=uploads.download_name(attachment.original_name, content_type),
+            content_type=content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
     def statistics_view(self, request):
         if not request.user.has_perm("appeals.view_statistics"):
             raise PermissionDenied
@@ -388,16 +534,26 @@ class AppealAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def talon_view(self, request):
-        data = request.session.pop("appeals.talon", None)
-        if data is None:
+        """The talon of the appeal this officer just registered, with its access code, for as
+        long as the talon cookie lasts (appeals.receipts) and the code is still valid."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        remembered = receipts.talon_recall(request)
+        if remembered is None:
             return redirect("admin:appeals_appeal_changelist")
-        appeal = get_object_or_404(self.get_queryset(request), pk=data["appeal_id"])
+        appeal = get_object_or_404(
+            self.get_queryset(request).select_related("registered_by"), pk=remembered.appeal_id
+        )
+        if not access_codes.check_access_code(
+            number=appeal.number, code=remembered.code, stored_hash=appeal.access_code_hash
+        ):
+            return redirect("admin:appeals_appeal_change", appeal.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Receipt (talon)"),
             "appeal": appeal,
-            "code": data["code"],
+            "code": access_codes.format_code(remembered.code),
         }
         return TemplateResponse(request, "admin/appeals/appeal/talon.html", context)
 
@@ -408,7 +564,7 @@ class AppealAdmin(admin.ModelAdmin):
         appeal = get_object_or_404(self.get_queryset(request), pk=pk)
         if not request.user.has_perm(f"appeals.{permission}"):
             raise PermissionDenied
-        kwargs = {"appeal": appeal} if action == "link_repeat" else {}
+        kwargs = {"appeal": appeal, "user": request.user} if action == "link_repeat" else {}
         form = form_class(request.POST or None, **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
@@ -432,20 +588,24 @@ class AppealAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        flagged = Appeal.objects.filter(pk=object_id, possible_repeat=True).exists()
-        extra_context["workflow_actions"] = [
-            (action, title, reverse("admin:appeals_appeal_workflow", args=[object_id, action]))
-            for action, (_form, permission, title) in WORKFLOW.items()
-            if request.user.has_perm(f"appeals.{permission}")
-            and (flagged or action not in REPEAT_ACTIONS)
-        ]
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_actions"] = [
+                (action, title, reverse("admin:appeals_appeal_workflow", args=[obj.pk, action]))
+                for action, (_form, permission, title) in WORKFLOW.items()
+                if request.user.has_perm(f"appeals.{permission}")
+                and (obj.possible_repeat or action not in REPEAT_ACTIONS)
+                and (obj.possible_crime or action not in CRIME_ACTIONS)
+            ]
+            # Only appeals this user may see: the panel must not reveal others' numbers.
+            context["possible_repeats"] = selectors.appeal_possible_repeats(
+                appeal=obj, user=request.user
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(PortalModelAdmin):
     list_display = (
         "slug",
         "name_kk",
@@ -460,11 +620,23 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "by", "file_format", "row_count", "filters")
+class ExportLogAdmin(PortalModelAdmin):
+    list_display = ("at", "by", "file_format", "row_count", "appeals_exported", "filters")
     list_filter = ("file_format",)
     list_select_related = ("by",)
     date_hierarchy = "at"
+    # The appeals are shown as a count with a link, not a list of hundreds of numbers.
+    fields = ("at", "by", "file_format", "row_count", "appeals_exported", "filters")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(appeal_count=Count("appeals"))
+
+    @admin.display(description=_("appeals exported"), ordering="appeal_count")
+    def appeals_exported(self, obj):
+        changelist = reverse("admin:appeals_appeal_changelist")
+        url = f"{changelist}?{ExportFilter.parameter_name}={obj.pk}"
+        return format_html('<a href="{}" class="export-appeals">{}</a>', url, obj.appeal_count)
 
     def has_add_permission(self, request):
         return False

@@ -3,15 +3,15 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from appeals import enums
 from appeals.forms import CategoryChoiceField, MultipleFileField, no_html
 from appeals.models import Appeal, Category
-from appeals.validators import validate_bin, validate_iin
+from pkop_portal.forms import FormKeyField, PhoneField, PortalForm, column_length
+from pkop_portal.validators import validate_bin, validate_iin
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PortalForm):
     """An appeal that arrived by box, reception, phone, e-mail or post."""
 
     channel = forms.ChoiceField(
@@ -36,8 +36,10 @@ class RegistrationForm(forms.Form):
     )
     bin = forms.CharField(label=_("BIN"), max_length=12, required=False)
     address = forms.CharField(label=_("Postal address"), max_length=500, required=False)
-    phone = PhoneNumberField(label=_("Phone"), region="KZ", required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=column_length(Appeal, "email"), required=False
+    )
     preferred_contact = forms.ChoiceField(
         label=_("Notify by"), choices=enums.PreferredContact.choices
     )
@@ -58,6 +60,7 @@ class RegistrationForm(forms.Form):
         label=_("Number of co-signers"), min_value=0, required=False
     )
     files = MultipleFileField(label=_("Scanned documents"))
+    form_key = FormKeyField()
 
     def __init__(self, *args, **kwargs):
         from django.conf import settings
@@ -84,7 +87,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalForm):
     executor = forms.ModelChoiceField(
         label=_("Executor"),
         queryset=get_user_model()
@@ -94,43 +97,63 @@ class AssignForm(forms.Form):
     department = forms.CharField(label=_("Department"), max_length=200, required=False)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PortalForm):
     new_due = forms.DateField(
         label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Reasoned decision"), widget=forms.Textarea)
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(PortalForm):
     to_body = forms.CharField(label=_("Competent body"), max_length=300)
     reason = forms.CharField(label=_("Why it is outside our competence"), widget=forms.Textarea)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PortalForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=enums.Outcome.choices)
     reasoning = forms.CharField(label=_("Reasoning with facts"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea)
 
 
-class NotConsideredForm(forms.Form):
+class NotConsideredForm(PortalForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=enums.NotConsideredReason.choices)
     note = forms.CharField(label=_("Explanation"), widget=forms.Textarea)
 
 
-class NoteForm(forms.Form):
+class NoteForm(PortalForm):
     note = forms.CharField(label=_("Internal note"), widget=forms.Textarea)
 
 
-class LinkRepeatForm(forms.Form):
+class ReferForm(PortalForm):
+    authority = forms.CharField(
+        label=_("Competent authority"),
+        max_length=200,
+        help_text=_("For example: police, prosecutor's office, Anti-Corruption Service."),
+    )
+    referred_on = forms.DateField(
+        label=_("Date of the referral"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note (outgoing letter number, how it was sent)"),
+        widget=forms.Textarea,
+        required=False,
+    )
+
+
+class LinkRepeatForm(PortalForm):
     earlier = forms.ModelChoiceField(label=_("Earlier appeal"), queryset=None)
 
-    def __init__(self, *args, appeal=None, **kwargs):
+    def __init__(self, *args, appeal=None, user=None, **kwargs):
         from appeals.selectors import appeal_possible_repeats
 
         super().__init__(*args, **kwargs)
-        ids = [a.pk for a in appeal_possible_repeats(appeal=appeal, limit=50)] if appeal else []
+        ids = (
+            [a.pk for a in appeal_possible_repeats(appeal=appeal, user=user, limit=50)]
+            if appeal
+            else []
+        )
         self.fields["earlier"].queryset = Appeal.objects.filter(pk__in=ids).order_by("-pk")
 
 
-class DismissRepeatForm(forms.Form):
+class DismissRepeatForm(PortalForm):
     confirm = forms.BooleanField(label=_("This appeal raises a new matter"))

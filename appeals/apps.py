@@ -7,7 +7,10 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self):
+        from appeals.notices import register_events
         from notifications.events import EventSpec, register
+
+        register_events()
 
         sample = {"number": "A-2026-000123", "subject": "Ремонт крыши / Roof repair"}
         register(
@@ -63,6 +66,14 @@ class AppealsConfig(AppConfig):
                             "number": "A-2026-000124",
                             "subject": "Roof",
                             "due_date": "03.12.2026",
+                            "overdue": False,
+                        },
+                    ],
+                    "redirect_items": [
+                        {
+                            "number": "A-2026-000125",
+                            "subject": "Тарифы ЖКХ",
+                            "due_date": "02.12.2026",
                             "overdue": False,
                         },
                     ],

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from appeals import enums, services, workflow
 from appeals.models import Appeal, Category
-from pkop_portal.consent import consent_text_current
+from pkop_portal.consent import Consent, consent_text_current
 from pkop_portal.models import ConsentText
 
 SAMPLES = [
@@ -141,8 +141,7 @@ def appeal_demo_load() -> int:
                 email=f"demo{index + 1}@example.kz",
             ),
             received_at=now - timedelta(days=days),
-            consent=consent,
-            consent_ip="127.0.0.1",
+            consent=Consent(text=consent, at=now - timedelta(days=days), ip="127.0.0.1"),
         )
         appeal = result.appeal
         if state == "new" or head is None:

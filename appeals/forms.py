@@ -1,25 +1,24 @@
 """Public forms of the appeals app: submission, tracking, added information and rating."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
-from appeals import enums, uploads
-from appeals.models import Category
-from appeals.validators import validate_bin, validate_iin
-
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
-
-
-def no_html(value: str) -> None:
-    if value and HTML_TAG.search(value):
-        raise ValidationError(
-            _("Remove the HTML tags (text in angle brackets); write plain text."), code="html"
-        )
+from appeals import enums
+from appeals.models import Appeal, Category
+from pkop_portal import uploads
+from pkop_portal.forms import (
+    BINField,
+    ConsentFormMixin,
+    FormKeyField,
+    IINField,
+    PhoneField,
+    PortalForm,
+    column_length,
+)
+from pkop_portal.models import ConsentText
+from pkop_portal.validators import no_html
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,8 +46,13 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class AppealForm(forms.Form):
+class AppealForm(ConsentFormMixin, PortalForm):
     """The appeal of an individual, a representative of a legal entity or an employee."""
+
+    consent_purpose = ConsentText.Purpose.APPEAL
+    consent_required_message = _(
+        "You must consent to the processing of personal data to submit an appeal."
+    )
 
     applicant_type = forms.ChoiceField(
         label=_("I am"),
@@ -56,26 +60,30 @@ class AppealForm(forms.Form):
         widget=forms.RadioSelect,
         initial=enums.ApplicantType.INDIVIDUAL,
     )
-    full_name = forms.CharField(label=_("Full name"), max_length=200, validators=[no_html])
-    iin = forms.CharField(
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=column_length(Appeal, "full_name"), validators=[no_html]
+    )
+    iin = IINField(
         label=_("IIN"),
-        max_length=12,
         required=False,
         help_text=_("12 digits. Representatives of organisations may leave it empty."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     organisation_name = forms.CharField(
-        label=_("Organisation name"), max_length=300, required=False, validators=[no_html]
-    )
-    bin = forms.CharField(
-        label=_("BIN of the organisation"),
-        max_length=12,
+        label=_("Organisation name"),
+        max_length=column_length(Appeal, "organisation_name"),
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        validators=[no_html],
     )
-    address = forms.CharField(label=_("Postal address"), max_length=500, validators=[no_html])
-    phone = PhoneNumberField(label=_("Phone"), region="KZ", required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    bin = BINField(label=_("BIN of the organisation"), required=False)
+    address = forms.CharField(
+        label=_("Postal address"),
+        max_length=column_length(Appeal, "address"),
+        validators=[no_html],
+    )
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=column_length(Appeal, "email"), required=False
+    )
     preferred_contact = forms.ChoiceField(
         label=_("Notify me by"),
         choices=enums.PreferredContact.choices,
@@ -85,7 +93,9 @@ class AppealForm(forms.Form):
     category = CategoryChoiceField(
         label=_("Subject area"), queryset=Category.objects.filter(is_active=True)
     )
-    subject = forms.CharField(label=_("Subject"), max_length=300, validators=[no_html])
+    subject = forms.CharField(
+        label=_("Subject"), max_length=column_length(Appeal, "subject"), validators=[no_html]
+    )
     text = forms.CharField(
         label=_("Text of the appeal"),
         max_length=20000,
@@ -100,30 +110,9 @@ class AppealForm(forms.Form):
         label=_("Files"),
         help_text=_("Up to 5 files: PDF, JPEG, PNG or DOCX, 10 MB each."),
     )
-    consent = forms.BooleanField(label=_("I consent to the processing of my personal data"))
     # Honeypot: hidden from people by CSS, filled in by bots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].error_messages["required"] = _(
-            "You must consent to the processing of personal data to submit an appeal."
-        )
-        self.fields["phone"].error_messages["invalid"] = _(
-            "Enter a valid phone number, for example +7 701 123 45 67 or 8 701 123 45 67."
-        )
-
-    def clean_iin(self):
-        value = self.cleaned_data["iin"].strip()
-        if value:
-            validate_iin(value)
-        return value
-
-    def clean_bin(self):
-        value = self.cleaned_data["bin"].strip()
-        if value:
-            validate_bin(value)
-        return value
+    form_key = FormKeyField()
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -155,12 +144,21 @@ class AppealForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
-    number = forms.CharField(
-        label=_("Registration number"),
-        max_length=16,
-        widget=forms.TextInput(attrs={"placeholder": "A-2026-000001", "autocomplete": "off"}),
-    )
+class RegistrationNumberField(forms.CharField):
+    """An appeal's registration number as a citizen types it (A-YYYY-NNNNNN)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Registration number"))
+        kwargs.setdefault("max_length", column_length(Appeal, "number"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"placeholder": "A-2026-000001", "autocomplete": "off"}),
+        )
+        super().__init__(**kwargs)
+
+
+class TrackForm(PortalForm):
+    number = RegistrationNumberField()
     code = forms.CharField(
         label=_("Access code"),
         max_length=20,
@@ -168,7 +166,7 @@ class TrackForm(forms.Form):
     )
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(PortalForm):
     text = forms.CharField(
         label=_("Additional information"),
         max_length=10000,
@@ -180,7 +178,7 @@ class AddInformationForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(PortalForm):
     satisfied = forms.TypedChoiceField(
         label=_("Are you satisfied with the answer?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -198,3 +196,15 @@ class RatingForm(forms.Form):
 
 def appeal_form_limits() -> dict:
     return {"max_files": settings.APPEALS_MAX_FILES, "max_mb": settings.APPEALS_MAX_FILE_MB}
+
+
+class LostCodeForm(PortalForm):
+    """The lost-code page: a registration number and a contact given in the appeal."""
+
+    number = RegistrationNumberField()
+    contact = forms.CharField(
+        label=_("IIN, phone number or e-mail address given in the appeal"),
+        # The longest of the three: an e-mail address.
+        max_length=column_length(Appeal, "email"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -96,7 +96,7 @@ class Appeal(ConsentRecord):
     # due_date, and only while the appeal is not yet overdue (extended_at records when).
     statutory_due_date = models.DateField(_("statutory answer due"))
     redirect_due_date = models.DateField(
-        _("redirect due"),
+        _("redirect deadline"),
         help_text=_("An appeal outside the company's competence is redirected by this date."),
     )
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
@@ -173,6 +173,7 @@ class Appeal(ConsentRecord):
             ("extend_appeal", _("Can extend the answer deadline")),
             ("export_appeal", _("Can export appeals")),
             ("view_statistics", _("Can see appeal statistics")),
+            ("add_note_appeal", _("Can add internal notes to appeals")),
         ]
         constraints = [
             models.UniqueConstraint(

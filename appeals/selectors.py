@@ -1,18 +1,77 @@
 """Reads of appeals for the public pages."""
 
-from django.db.models import Prefetch
+import re
+import unicodedata
 
-from appeals import codes
+import phonenumbers
+from django.db.models import Prefetch
+from django.utils.crypto import constant_time_compare
+
 from appeals.models import Appeal, AppealAttachment, AppealEvent
+from pkop_portal import access_codes
+
+# What a phone number may be typed with (ASCII only, like every number the portal accepts).
+PHONE_TYPED = re.compile(r"^[0-9 +().\-]{5,32}$", re.ASCII)
+
+
+def _normalise_number(number: str) -> str:
+    return unicodedata.normalize("NFKC", number).strip().upper()
 
 
 def appeal_get_for_applicant(*, number: str, code: str) -> Appeal | None:
-    """The appeal if number and access code match, else None (the same for either mistake)."""
-    number = number.strip().upper()
+    """The appeal if number and access code match, else None (the same for either mistake).
+
+    The code is checked under every accepted key (pkop_portal.keys), also for an unknown
+    number, so the response time does not tell which was wrong."""
+    number = _normalise_number(number)
     appeal = Appeal.objects.filter(number=number).only("pk", "number", "access_code_hash").first()
     stored = appeal.access_code_hash if appeal else "0" * 64
-    # Hash even for an unknown number, so the response time does not tell which was wrong.
-    matches = codes.check_access_code(number=number, code=code, stored_hash=stored)
+    matches = access_codes.check_access_code(number=number, code=code, stored_hash=stored)
+    return appeal if appeal is not None and matches else None
+
+
+def _typed_phone_e164(value: str) -> str:
+    if not PHONE_TYPED.match(value):
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, "KZ")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(parsed):
+        return ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _contact_matches(*, typed: str, iin: str, email: str, phone: str) -> bool:
+    """Whether `typed` is the IIN, the e-mail address or the phone number on file.
+
+    Normalised first (NFKC folds full-width forms; spaces dropped from an IIN; e-mail compared
+    without case; the phone parsed with region KZ) and compared with ASCII digits only; all
+    three comparisons run whatever matches."""
+    value = unicodedata.normalize("NFKC", typed).strip()
+    compact = "".join(value.split())
+    typed_iin = compact if re.fullmatch(r"[0-9]{12}", compact) else ""
+    typed_email = value.casefold() if "@" in value else ""
+    typed_phone = _typed_phone_e164(value)
+    results = [
+        bool(iin) and constant_time_compare(typed_iin, iin),
+        bool(email) and constant_time_compare(typed_email, email.casefold()),
+        bool(phone) and constant_time_compare(typed_phone, phone),
+    ]
+    return any(results)
+
+
+def appeal_find_by_contact(*, number: str, contact: str) -> Appeal | None:
+    """The appeal with registration `number` whose IIN, e-mail or phone on file is `contact`
+    (for a new access code), else None. An unknown number costs the same comparisons."""
+    number = _normalise_number(number)
+    appeal = Appeal.objects.filter(number=number).only("pk", "iin", "email", "phone").first()
+    matches = _contact_matches(
+        typed=contact,
+        iin=appeal.iin if appeal else "",
+        email=appeal.email if appeal else "",
+        phone=appeal.phone.as_e164 if appeal and appeal.phone else "",
+    )
     return appeal if appeal is not None and matches else None
 
 
@@ -44,6 +103,31 @@ def appeal_list_for_staff(*, user):
     if "Registrar" in names:
         condition |= Q(registered_by=user)
     return queryset.filter(condition)
+
+
+def appeal_personal_data_visible(*, user) -> bool:
+    """Whether `user` sees applicants' personal data (name, IIN, address, phone, e-mail) in
+    full on an appeal's page: only those who work on appeals (register or act on them).
+    Read-only staff (Analysts) see them masked everywhere, as lists do for everyone (Law 94-V:
+    IIN and address are restricted-access data)."""
+    return user.has_perm("appeals.add_appeal") or user.has_perm("appeals.change_appeal")
+
+
+def appeal_filter_answer_due_by(queryset, *, by):
+    """Open appeals of `queryset` whose answer is due on or before `by` (overdue included)."""
+    from appeals import enums
+
+    return queryset.filter(status__in=enums.OPEN_STATUSES, due_date__lte=by)
+
+
+def appeal_filter_redirect_due_by(queryset, *, by):
+    """Appeals of `queryset` still registered and unassigned whose redirect deadline (APPK
+    Art. 76: 3 working days after registration) is on or before `by` (overdue included)."""
+    from appeals import enums
+
+    return queryset.filter(
+        status=enums.Status.REGISTERED, executor__isnull=True, redirect_due_date__lte=by
+    )
 
 
 def appeal_statistics(*, queryset) -> dict:
@@ -122,8 +206,9 @@ def _repeat_candidates(*, iin: str, phone, category_id: int, registration_date):
     )
 
 
-def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10):
-    """Other appeals that `appeal` may repeat (or that repeat it), newest first."""
+def appeal_possible_repeats(*, appeal: Appeal, user=None, limit: int = 10):
+    """Other appeals that `appeal` may repeat (or that repeat it), newest first; with `user`,
+    only those the user may see (appeal_list_for_staff)."""
     candidates = _repeat_candidates(
         iin=appeal.iin,
         phone=appeal.phone,
@@ -132,6 +217,8 @@ def appeal_possible_repeats(*, appeal: Appeal, limit: int = 10):
     )
     if candidates is None:
         return Appeal.objects.none()
+    if user is not None:
+        candidates = candidates.filter(pk__in=appeal_list_for_staff(user=user).values("pk"))
     return (
         candidates.exclude(pk=appeal.pk)
         .only("pk", "number", "status", "registration_date", "subject")

@@ -2,9 +2,20 @@
 
 Each function validates, writes the appeal with its history row and creates its notifications
 in one transaction.
+
+Access codes are never stored, only their keyed hash (pkop_portal.access_codes, with the
+rotating keys of pkop_portal.keys). So that they can be shown again without being kept:
+- a web or staff registration derives its code from the form's one-time key, which only the
+  submitting browser holds; the same form sent again (double click, resent page) finds the
+  appeal by the key's keyed hash and derives the same code for its receipt;
+- a new code for a citizen who lost theirs is derived from a random nonce that only its outbox
+  row holds; it is derived again at send time, and only while it is still the appeal's code,
+  so an old outbox row can never resend a live code. The nonce alone is useless without the
+  server's key (the same trade-off as the reception manage link's nonce).
 """
 
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,12 +23,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import codes, enums, selectors
+from appeals import enums, selectors
 from appeals.models import (
     Appeal,
     AppealAttachment,
@@ -27,12 +38,16 @@ from appeals.models import (
     NumberSequence,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import workdays
-from pkop_portal.models import ConsentText
+from pkop_portal import access_codes, keys, uploads, workdays
+from pkop_portal.consent import Consent
+from pkop_portal.locks import NAMESPACE_APPEAL_FORM, advisory_xact_lock
 
 logger = logging.getLogger(__name__)
 
+# APPK Art. 76: an answer within 15 working days of registration; an appeal outside the
+# company's competence is redirected within 3.
 ANSWER_WORKING_DAYS = 15
+REDIRECT_WORKING_DAYS = 3
 
 
 @dataclass
@@ -88,7 +103,35 @@ def appeal_input_from_form(data: dict, **extra) -> "AppealInput":
 @dataclass(frozen=True)
 class SubmittedAppeal:
     appeal: Appeal
-    access_code: str  # shown to the applicant once, never stored
+    # Shown to the applicant, never stored. None only when a resent form finds an appeal whose
+    # code was replaced since (a new code was requested).
+    access_code: str | None
+    created: bool = True
+
+
+# One filled form, one appeal: the form's one-time key is stored only as a keyed hash, and the
+# web access code is derived from it, so a resent form shows the same code without keeping it.
+FORM_KEY_PURPOSE = "appeals.form_key"
+FORM_CODE_PURPOSE = "appeals.form_code"
+# A new code for a citizen who lost theirs: derived from a random nonce kept in the outbox row.
+REISSUE_CODE_PURPOSE = "appeals.reissued_code"
+
+
+def appeal_get_submitted(*, form_key: str) -> SubmittedAppeal | None:
+    """The appeal an earlier submission of the form with `form_key` created, with its access
+    code derived again from the key (None if it was replaced since); None if there is none."""
+    appeal = Appeal.objects.filter(
+        form_key_hash__in=keys.keyed_hashes(FORM_KEY_PURPOSE, form_key)
+    ).first()
+    if appeal is None:
+        return None
+    code = access_codes.derived_code_matching(
+        purpose=FORM_CODE_PURPOSE,
+        secret=form_key,
+        number=appeal.number,
+        stored_hash=appeal.access_code_hash,
+    )
+    return SubmittedAppeal(appeal=appeal, access_code=code, created=False)
 
 
 def _take_number(year: int) -> tuple[int, str]:
@@ -102,15 +145,19 @@ def _take_number(year: int) -> tuple[int, str]:
 
 
 def _store_files(appeal: Appeal, files: list[UploadedFile], stored: list[str], message=None):
-    """Save the uploads; `stored` collects their names as they land, for cleanup on failure."""
+    """Save the uploads; `stored` collects their names as they land, for cleanup on failure.
+
+    Each file is stored under a random name with the extension of its detected type (an
+    HTML/PDF polyglot named page.html lands as .pdf), never the extension it was sent with.
+    Raises ValidationError(code="file_type") for a file of no allowed type."""
     for upload in files:
-        suffix = Path(upload.name).suffix.lower()[:10]
+        content_type = uploads.upload_type(upload)
         attachment = AppealAttachment(
             appeal=appeal,
             message=message,
-            stored_name=f"{uuid.uuid4().hex}{suffix}",
+            stored_name=f"{uuid.uuid4().hex}{uploads.EXTENSIONS[content_type]}",
             original_name=Path(upload.name).name[:255],
-            content_type=getattr(upload, "detected_type", "") or upload.content_type or "",
+            content_type=content_type,
             size=upload.size,
         )
         attachment.file.save(attachment.stored_name, upload, save=False)
@@ -142,31 +189,51 @@ def appeal_submit(
     data: AppealInput,
     received_at: datetime | None = None,
     registered_by=None,
-    consent: ConsentText | None = None,
-    consent_ip: str | None = None,
+    consent: Consent | None = None,
+    form_key: str = "",
 ) -> SubmittedAppeal:
     """Register an appeal from the portal (or, with `registered_by`, from an officer).
 
-    Inputs: cleaned data; the consent version the applicant accepted (web) and their IP.
+    Inputs: cleaned data; the applicant's consent (web: pkop_portal.consent.consent_given,
+    the version shown and accepted, the time and their client IP); the
+    form's one-time key (pkop_portal.forms.FormKeyField): a second submission with the same key
+    (double click, resent form, concurrent requests) creates nothing and returns the first
+    appeal with the same access code (`created` False). Only the key's keyed hash is stored;
+    the code is derived from the key, so the repeat can show it without it being kept.
     Effects: Appeal with number A-YYYY-NNNNNN, registration date (APPK Art. 64: after 18:00 or
-    on a day off, the next working day), due date 15 working days later, the access code's
-    hash; its files; a "registered" history row. All in one transaction: the files are removed
-    again if it rolls back.
+    on a day off, the next working day), due date (and the fixed statutory due date) 15 working
+    days later, redirect deadline 3 working days later, the access code's hash; its files
+    (stored under the extension of their detected type); a "registered" history row. All in
+    one transaction: the files are removed again if it rolls back.
     Side effects: an "appeal.registered" notification (outbox row) if the applicant gave a
-    contact. Raises ValidationError(code="no_contact" | "no_consent").
+    contact. Raises ValidationError(code="no_contact" | "no_consent" | "file_type").
     """
     if registered_by is None and not (data.phone or data.email):
         raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
     if registered_by is None and consent is None:
         raise ValidationError(_("Consent to personal-data processing is required."), "no_consent")
     received_at = received_at or timezone.now()
-    registration_date, due_date = workdays.registration_and_due_dates(
-        received_at, ANSWER_WORKING_DAYS
+    registration_date, due_date, redirect_due_date = workdays.registration_and_due_dates(
+        received_at, ANSWER_WORKING_DAYS, REDIRECT_WORKING_DAYS
     )
-    code = codes.new_access_code()
+    if form_key:
+        earlier = appeal_get_submitted(form_key=form_key)
+        if earlier is not None:
+            return earlier
+        code = access_codes.derive_access_code(purpose=FORM_CODE_PURPOSE, secret=form_key)
+    else:
+        code = access_codes.new_access_code()
+    form_key_hash = keys.keyed_hash(FORM_KEY_PURPOSE, form_key) if form_key else None
     stored: list[str] = []
     try:
         with transaction.atomic():
+            if form_key_hash:
+                # Lock, then re-check: a concurrent submission of this form waits here, then
+                # finds the appeal the first one created.
+                advisory_xact_lock(namespace=NAMESPACE_APPEAL_FORM, value=form_key_hash)
+                earlier = appeal_get_submitted(form_key=form_key)
+                if earlier is not None:
+                    return earlier
             # Checked before the number is taken, so the number's row lock is held briefly.
             possible_repeat = selectors.appeal_has_possible_repeat(
                 iin=data.iin,
@@ -200,16 +267,17 @@ def appeal_submit(
                 is_collective=data.is_collective,
                 cosigners_count=data.cosigners_count if data.is_collective else 0,
                 protocol=data.protocol,
-                consent=consent,
-                consent_at=timezone.now() if consent else None,
-                consent_ip=consent_ip,
+                consent=consent.text if consent else None,
+                consent_at=consent.at if consent else None,
+                consent_ip=consent.ip if consent else None,
                 received_at=received_at,
                 registration_date=registration_date,
                 due_date=due_date,
                 statutory_due_date=due_date,
-                redirect_due_date=workdays.add_working_days(registration_date, 3),
+                redirect_due_date=redirect_due_date,
                 registered_by=registered_by,
-                access_code_hash=codes.hash_access_code(number=number, code=code),
+                access_code_hash=access_codes.hash_access_code(number=number, code=code),
+                form_key_hash=form_key_hash,
             )
             _store_files(appeal, data.files, stored)
             AppealEvent.objects.create(
@@ -244,10 +312,64 @@ def appeal_submit(
                     dedupe_key=f"appeal.registered:{appeal.pk}",
                     about=appeal,
                 )
+    except IntegrityError:
+        _delete_files(stored)
+        # The unique form-key column is the last safeguard (no advisory lock on SQLite).
+        earlier = appeal_get_submitted(form_key=form_key) if form_key else None
+        if earlier is None:
+            raise
+        return earlier
     except Exception:
         _delete_files(stored)
         raise
     return SubmittedAppeal(appeal=appeal, access_code=code)
+
+
+@transaction.atomic
+def appeal_code_reissue(*, appeal_id: int) -> bool:
+    """Give the applicant a new access code, because they lost theirs.
+
+    Inputs: an appeal found by its number and a contact on file (selectors.
+    appeal_find_by_contact). Effects, only if the appeal has an e-mail address or a phone: a
+    new code whose hash replaces the old one (the old code stops working at once) and a
+    public "new access code sent" history row.
+    Side effects: an "appeal.code_reissued" notification to the contact given in the appeal
+    (per its preference), never to any other address. The outbox row holds a random nonce, not
+    the code: the code is derived from it with the current key of pkop_portal.keys, and again
+    at send time (appeals.notices), only while it is still the appeal's code.
+    Returns whether a code was sent; an appeal without contact is left unchanged (False).
+    """
+    appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+    if not (appeal.email or appeal.phone):
+        return False
+    nonce = secrets.token_urlsafe(16)
+    code = access_codes.derive_access_code(
+        purpose=REISSUE_CODE_PURPOSE, secret=f"{appeal.number}:{nonce}"
+    )
+    appeal.access_code_hash = access_codes.hash_access_code(number=appeal.number, code=code)
+    appeal.save(update_fields=["access_code_hash", "updated_at"])
+    event = AppealEvent.objects.create(appeal=appeal, kind=AppealEvent.Kind.CODE_REISSUED)
+    notify(
+        event="appeal.code_reissued",
+        to=appeal_recipient(appeal),
+        language=appeal.language,
+        context={"appeal_id": appeal.pk, "number": appeal.number, "nonce": nonce},
+        # Not the nonce: the key is shown to staff and sent as the message's id.
+        dedupe_key=f"appeal.code_reissued:{appeal.pk}:{event.pk}",
+        about=appeal,
+    )
+    return True
+
+
+def reissued_code(*, appeal: Appeal, nonce: str) -> str | None:
+    """The code `appeal_code_reissue` made from `nonce`, if it is still the appeal's code
+    (under any accepted key); None once a newer code replaced it or its key was retired."""
+    return access_codes.derived_code_matching(
+        purpose=REISSUE_CODE_PURPOSE,
+        secret=f"{appeal.number}:{nonce}",
+        number=appeal.number,
+        stored_hash=appeal.access_code_hash,
+    )
 
 
 def appeal_add_information(

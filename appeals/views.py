@@ -1,4 +1,8 @@
-"""Public pages of appeals: submit, receipt, track, add information, rate."""
+"""Public pages of appeals: submit, receipt, track, a new access code, add information, rate.
+
+The access code never rests on the server: the receipt page reads it from its own sealed
+cookie (appeals.receipts), the session keeps only which appeals this browser may follow.
+"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,20 +14,16 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appeals import codes, selectors, services
-from appeals.forms import AddInformationForm, AppealForm, RatingForm, TrackForm
+from appeals import receipts, selectors, services
+from appeals.forms import AddInformationForm, AppealForm, LostCodeForm, RatingForm, TrackForm
 from appeals.models import Appeal
-from pkop_portal.consent import consent_text_current
-from pkop_portal.models import ConsentText
+from pkop_portal import access_codes
+from pkop_portal.consent import consent_given
+from pkop_portal.forms import new_form_key
 from pkop_portal.ratelimits import limit_reached, over_limit
 from pkop_portal.views import rate_limited
 
 SESSION_TRACKED = "appeals.tracked"
-SESSION_RECEIPT = "appeals.receipt"
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _remember(request, appeal_id: int) -> None:
@@ -35,7 +35,6 @@ def _remember(request, appeal_id: int) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    consent = consent_text_current(purpose=ConsentText.Purpose.APPEAL)
     if request.method == "POST":
         if over_limit(request, group="appeals.submit", rate=settings.APPEALS_SUBMIT_RATE):
             return rate_limited(request)
@@ -45,37 +44,49 @@ def submit(request):
             try:
                 result = services.appeal_submit(
                     data=services.appeal_input_from_form(data, language=translation.get_language()),
-                    consent=consent,
-                    consent_ip=_client_ip(request),
+                    consent=consent_given(request, text=data["consent"]),
+                    form_key=data["form_key"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                request.session[SESSION_RECEIPT] = {
-                    "appeal_id": result.appeal.pk,
-                    "code": codes.format_code(result.access_code),
-                }
                 _remember(request, result.appeal.pk)
-                return redirect("appeals:receipt")
+                response = redirect("appeals:receipt")
+                if result.access_code:
+                    # A resent form gets the same code again (derived from its form key).
+                    receipts.receipt_remember(
+                        response, appeal_id=result.appeal.pk, code=result.access_code
+                    )
+                return response
     else:
-        form = AppealForm()
+        form = AppealForm(initial={"form_key": new_form_key()})
     files_lost = request.method == "POST" and bool(request.FILES)
     return render(
         request,
         "appeals/submit.html",
-        {"form": form, "consent": consent, "files_lost": files_lost},
+        {"form": form, "files_lost": files_lost},
         status=400 if request.method == "POST" else 200,
     )
 
 
 @never_cache
 def receipt(request):
-    """The talon: number, date and time, due date and the access code, shown once."""
-    data = request.session.pop(SESSION_RECEIPT, None)
-    if data is None:
+    """The talon: number, date and time, due date and the access code, for as long as this
+    browser's receipt cookie lasts (APPEALS_RECEIPT_SECONDS) and the code is still valid."""
+    remembered = receipts.receipt_recall(request)
+    appeal = (
+        Appeal.objects.select_related("category", "registered_by")
+        .filter(pk=remembered.appeal_id)
+        .first()
+        if remembered
+        else None
+    )
+    if appeal is None or not access_codes.check_access_code(
+        number=appeal.number, code=remembered.code, stored_hash=appeal.access_code_hash
+    ):
         return redirect("appeals:track")
-    appeal = Appeal.objects.select_related("category").get(pk=data["appeal_id"])
-    return render(request, "appeals/receipt.html", {"appeal": appeal, "code": data["code"]})
+    code = access_codes.format_code(remembered.code)
+    return render(request, "appeals/receipt.html", {"appeal": appeal, "code": code})
 
 
 @never_cache
@@ -99,6 +110,30 @@ def track(request):
             form.add_error(None, ValidationError(message, code="no_match"))
     status = 400 if request.method == "POST" else 200
     return render(request, "appeals/track.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_code(request):
+    """A new access code for a citizen who lost theirs: number + IIN, phone or e-mail on file.
+
+    Whether anything matched is never told: every valid request gets the same redirect and the
+    same page, and the new code goes only to the contact given in the appeal."""
+    if request.method == "POST":
+        # Every request counts, matched or not: the limit is what stops guessing.
+        if over_limit(request, group="appeals.lost_code", rate=settings.APPEALS_CODE_RESEND_RATE):
+            return rate_limited(request)
+        form = LostCodeForm(request.POST)
+        if form.is_valid():
+            appeal = selectors.appeal_find_by_contact(
+                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
+            )
+            if appeal is not None:
+                services.appeal_code_reissue(appeal_id=appeal.pk)
+            return redirect(f"{reverse('appeals:lost_code')}?sent=1")
+        return render(request, "appeals/lost_code.html", {"form": form}, status=400)
+    sent = request.GET.get("sent") == "1"
+    return render(request, "appeals/lost_code.html", {"form": LostCodeForm(), "sent": sent})
 
 
 def _tracked_appeal(request, number: str) -> Appeal | None:

@@ -1,4 +1,4 @@
-"""Staff workflow of an appeal: assign, extend, redirect, answer, not considered, notes.
+"""Staff workflow of an appeal: assign, extend, refer, redirect, answer, not considered, notes.
 
 Every transition locks the appeal, checks who may do it and from which status, writes the change
 and an immutable history row, and creates the applicant's notification, in one transaction.
@@ -13,18 +13,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import enums, selectors
+from appeals import deadlines, enums, selectors
+from appeals.deadlines import EVENT_DATE_FORMAT
 from appeals.models import Appeal, AppealEvent
 from appeals.services import appeal_recipient
 from notifications.services import notify
 from pkop_portal import workdays
 
 EXTENSION_LIMIT = relativedelta(months=2)
-REDIRECT_WORKING_DAYS = 3
 
 
 @dataclass(frozen=True)
-class Outcome:
+class StepResult:
+    """What a workflow step did: the appeal as saved, and a warning for staff (or "")."""
+
     appeal: Appeal
     warning: str = ""
 
@@ -54,10 +56,21 @@ def _require_executor_or_head(user, appeal: Appeal) -> None:
         raise PermissionDenied
 
 
+def _require_visible(user, appeal: Appeal) -> None:
+    """Only appeals the user may see at all (Executors theirs, Registrars what they registered)."""
+    if not selectors.appeal_list_for_staff(user=user).filter(pk=appeal.pk).exists():
+        raise PermissionDenied
+
+
 def _require_referral_first(appeal: Appeal) -> None:
-    if appeal.possible_crime:
+    """A possible crime or security threat is answered, redirected or closed only after its
+    referral to the competent authority is on record (DOMAIN: "record the referral")."""
+    if appeal.possible_crime and not appeal.events.filter(kind=AppealEvent.Kind.REFERRED).exists():
         raise ValidationError(
-            _("A possible crime or security threat must be referred to the competent authority."),
+            _(
+                "A possible crime or security threat must be referred to the competent "
+                "authority first: record the referral."
+            ),
             code="referral_required",
         )
 
@@ -88,7 +101,7 @@ def _notify(appeal: Appeal, event: str, context: dict, key_suffix: str = "") -> 
 
 
 @transaction.atomic
-def appeal_assign(*, appeal_id: int, by, executor, department: str = "") -> Outcome:
+def appeal_assign(*, appeal_id: int, by, executor, department: str = "") -> StepResult:
     """Assign an executor (Head); the appeal goes into work.
 
     Raises PermissionDenied, ValidationError(code="not_open" | "not_staff").
@@ -112,20 +125,29 @@ def appeal_assign(*, appeal_id: int, by, executor, department: str = "") -> Outc
         new=executor.get_username(),
         note=department,
     )
-    return Outcome(appeal)
+    return StepResult(appeal)
 
 
 @transaction.atomic
-def appeal_extend(*, appeal_id: int, by, new_due: date, reason: str) -> Outcome:
-    """Extend the answer deadline (APPK Art. 76): Head only, reasoned, at most 2 months.
+def appeal_extend(*, appeal_id: int, by, new_due: date, reason: str) -> StepResult:
+    """Extend the answer deadline (APPK Art. 76): Head only, reasoned, at most 2 months after
+    registration, and only while the current due date has not passed (on the due day itself
+    it still may be). Sets due_date and extended_at; statutory_due_date never changes.
 
-    Side effects: "appeal.extended" notification to the applicant (sent at once, well within
-    the 3 working days the law allows). Raises PermissionDenied,
-    ValidationError(code="not_open" | "no_reason" | "not_later" | "too_late").
+    Side effects: a history row with the old and new date; "appeal.extended" notification to
+    the applicant (sent at once, well within the 3 working days the law allows). Raises
+    PermissionDenied, ValidationError(code="not_open" | "overdue" | "no_reason" | "not_later" |
+    "too_late").
     """
     _require(by, "extend_appeal")
     appeal = _lock(appeal_id)
     _require_open(appeal)
+    if workdays.local_now().date() > appeal.due_date:
+        raise ValidationError(
+            _("The answer was due on %(date)s; a deadline that has passed cannot be extended.")
+            % {"date": f"{appeal.due_date:%d.%m.%Y}"},
+            code="overdue",
+        )
     if not reason.strip():
         raise ValidationError(_("Give the reasons for the extension."), code="no_reason")
     if new_due <= appeal.due_date:
@@ -143,14 +165,16 @@ def appeal_extend(*, appeal_id: int, by, new_due: date, reason: str) -> Outcome:
         )
     old = appeal.due_date
     appeal.due_date = new_due
-    appeal.save(update_fields=["due_date", "updated_at"])
+    appeal.extended_at = timezone.now()
+    appeal.save(update_fields=["due_date", "extended_at", "updated_at"])
+    # deadlines.appeal_answered_on_time reads these rows back: keep EVENT_DATE_FORMAT.
     _event(
         appeal,
         AppealEvent.Kind.EXTENDED,
         by,
         field="due_date",
-        old=f"{old:%d.%m.%Y}",
-        new=f"{new_due:%d.%m.%Y}",
+        old=old.strftime(EVENT_DATE_FORMAT),
+        new=new_due.strftime(EVENT_DATE_FORMAT),
         note=reason,
     )
     _notify(
@@ -159,39 +183,85 @@ def appeal_extend(*, appeal_id: int, by, new_due: date, reason: str) -> Outcome:
         {"due_date": f"{new_due:%d.%m.%Y}", "reason": reason},
         key_suffix=f":{new_due.isoformat()}",
     )
-    return Outcome(appeal)
+    return StepResult(appeal)
 
 
 @transaction.atomic
-def appeal_redirect(*, appeal_id: int, by, to_body: str, reason: str) -> Outcome:
-    """Send an appeal outside the company's competence to the competent body.
+def appeal_refer(
+    *, appeal_id: int, by, authority: str, referred_on: date, note: str = ""
+) -> StepResult:
+    """Record the referral of a possible crime or security threat to the competent authority
+    (police, prosecutor's office, national security, Anti-Corruption Service).
 
-    Side effects: "appeal.redirected" notification. Returns a warning when more than
-    3 working days passed since registration. Raises PermissionDenied,
-    ValidationError(code="not_open" | "no_body").
+    Inputs: the authority and the date the referral was sent (not before the appeal was
+    received, not in the future). Until a referral is recorded, an appeal flagged
+    `possible_crime` cannot be answered, redirected or closed; afterwards it can. Several
+    referrals (to several authorities) may be recorded.
+    Side effects: a public REFERRED history row (authority and date); no notification, since
+    the report is often anonymous. Raises PermissionDenied,
+    ValidationError(code="not_open" | "no_authority" | "bad_date").
     """
     appeal = _lock(appeal_id)
     _require_executor_or_head(by, appeal)
     _require_open(appeal)
+    authority = authority.strip()
+    if not authority:
+        raise ValidationError(_("Name the competent authority."), code="no_authority")
+    received_on = appeal.received_at.astimezone(workdays.LOCAL_TZ).date()
+    today = workdays.local_now().date()
+    if not received_on <= referred_on <= today:
+        raise ValidationError(
+            _("The referral date must be between %(received)s and today.")
+            % {"received": f"{received_on:%d.%m.%Y}"},
+            code="bad_date",
+        )
+    _event(
+        appeal,
+        AppealEvent.Kind.REFERRED,
+        by,
+        field="referred_to",
+        new=f"{authority}, {referred_on:%d.%m.%Y}",
+        note=note,
+    )
+    return StepResult(appeal)
+
+
+@transaction.atomic
+def appeal_redirect(*, appeal_id: int, by, to_body: str, reason: str) -> StepResult:
+    """Send an appeal outside the company's competence to the competent body.
+
+    Side effects: "appeal.redirected" notification. Returns a warning when redirected after
+    the appeal's redirect deadline (3 working days after registration, redirect_due_date).
+    Raises PermissionDenied, ValidationError(code="not_open" | "referral_required" |
+    "no_body").
+    """
+    appeal = _lock(appeal_id)
+    _require_executor_or_head(by, appeal)
+    _require_open(appeal)
+    _require_referral_first(appeal)
     if not to_body.strip():
         raise ValidationError(_("Name the competent body."), code="no_body")
-    today = workdays.local_now().date()
-    late = workdays.working_days_between(appeal.registration_date, today) > REDIRECT_WORKING_DAYS
+    late = workdays.local_now().date() > appeal.redirect_due_date
     appeal.status = enums.Status.REDIRECTED
     appeal.redirected_to = to_body
     appeal.save(update_fields=["status", "redirected_to", "updated_at"])
     _event(appeal, AppealEvent.Kind.REDIRECTED, by, field="status", new=to_body, note=reason)
     _notify(appeal, "appeal.redirected", {"to_body": to_body})
     warning = _("Redirected later than 3 working days after registration.") if late else ""
-    return Outcome(appeal, warning)
+    return StepResult(appeal, warning)
 
 
 @transaction.atomic
-def appeal_answer(*, appeal_id: int, by, outcome: str, reasoning: str, legal_basis: str) -> Outcome:
+def appeal_answer(
+    *, appeal_id: int, by, outcome: str, reasoning: str, legal_basis: str
+) -> StepResult:
     """Answer and close the appeal; whether it was on time is computed, never entered.
 
-    Side effects: "appeal.answered" notification in the appeal's language. Raises
-    PermissionDenied, ValidationError(code="not_open" | "no_reasoning" | "no_legal_basis").
+    On time (deadlines.appeal_answered_on_time): answered, local date, on or before the
+    statutory due date as moved by extensions granted in time. Side effects: "appeal.answered"
+    notification in the appeal's language. Raises PermissionDenied,
+    ValidationError(code="not_open" | "referral_required" | "no_outcome" | "no_reasoning" |
+    "no_legal_basis").
     """
     appeal = _lock(appeal_id)
     _require_executor_or_head(by, appeal)
@@ -210,7 +280,7 @@ def appeal_answer(*, appeal_id: int, by, outcome: str, reasoning: str, legal_bas
     appeal.answer_legal_basis = legal_basis
     appeal.answer_signatory = by.get_full_name() or by.get_username()
     appeal.answered_at = now
-    appeal.answered_on_time = workdays.local_now().date() <= appeal.due_date
+    appeal.answered_on_time = deadlines.appeal_answered_on_time(appeal=appeal, answered_at=now)
     appeal.save(
         update_fields=[
             "status",
@@ -225,14 +295,15 @@ def appeal_answer(*, appeal_id: int, by, outcome: str, reasoning: str, legal_bas
     )
     _event(appeal, AppealEvent.Kind.ANSWERED, by, field="status", new=outcome)
     _notify(appeal, "appeal.answered", {"outcome": outcome})
-    return Outcome(appeal)
+    return StepResult(appeal)
 
 
 @transaction.atomic
-def appeal_not_consider(*, appeal_id: int, by, reason: str, note: str) -> Outcome:
+def appeal_not_consider(*, appeal_id: int, by, reason: str, note: str) -> StepResult:
     """Close without consideration (anonymous, no essence, repeat, withdrawn); reason required.
 
-    Raises PermissionDenied, ValidationError(code="not_open" | "no_reason").
+    Raises PermissionDenied, ValidationError(code="not_open" | "referral_required" |
+    "no_reason").
     """
     appeal = _lock(appeal_id)
     _require_executor_or_head(by, appeal)
@@ -246,29 +317,35 @@ def appeal_not_consider(*, appeal_id: int, by, reason: str, note: str) -> Outcom
     appeal.save(update_fields=["status", "not_considered_reason", "answered_at", "updated_at"])
     _event(appeal, AppealEvent.Kind.NOT_CONSIDERED, by, field="status", new=reason, note=note)
     _notify(appeal, "appeal.not_considered", {"reason": reason})
-    return Outcome(appeal)
+    return StepResult(appeal)
 
 
 @transaction.atomic
-def appeal_add_note(*, appeal_id: int, by, note: str) -> Outcome:
-    """An internal note; never shown to the applicant. Raises ValidationError(code="empty")."""
+def appeal_add_note(*, appeal_id: int, by, note: str) -> StepResult:
+    """An internal note; never shown to the applicant.
+
+    Needs the "add_note_appeal" right (Registrars, Executors and Heads; Analysts are
+    read-only) on an appeal the user may see. Raises PermissionDenied,
+    ValidationError(code="empty").
+    """
+    _require(by, "add_note_appeal")
     appeal = _lock(appeal_id)
-    _require(by, "view_appeal")
+    _require_visible(by, appeal)
     if not note.strip():
         raise ValidationError(_("Write the note."), code="empty")
     _event(appeal, AppealEvent.Kind.NOTE, by, note=note)
-    return Outcome(appeal)
+    return StepResult(appeal)
 
 
 @transaction.atomic
-def appeal_link_repeat(*, appeal_id: int, by, earlier_id: int) -> Outcome:
-    """Link a flagged appeal to the earlier appeal it repeats; clears the flag.
+def appeal_link_repeat(*, appeal_id: int, by, earlier_id: int) -> StepResult:
+    """Link a flagged appeal to the earlier appeal it repeats (one `by` may see); clears the flag.
 
     Raises PermissionDenied, ValidationError(code="not_a_candidate").
     """
     appeal = _lock(appeal_id)
     _require_executor_or_head(by, appeal)
-    candidates = {a.pk for a in selectors.appeal_possible_repeats(appeal=appeal, limit=50)}
+    candidates = {a.pk for a in selectors.appeal_possible_repeats(appeal=appeal, user=by, limit=50)}
     if earlier_id not in candidates:
         raise ValidationError(
             _("Choose an appeal of the same applicant and category."), code="not_a_candidate"
@@ -278,15 +355,15 @@ def appeal_link_repeat(*, appeal_id: int, by, earlier_id: int) -> Outcome:
     appeal.possible_repeat = False
     appeal.save(update_fields=["repeat_of", "possible_repeat", "updated_at"])
     _event(appeal, AppealEvent.Kind.REPEAT_LINKED, by, field="repeat_of", new=earlier.number)
-    return Outcome(appeal)
+    return StepResult(appeal)
 
 
 @transaction.atomic
-def appeal_dismiss_repeat(*, appeal_id: int, by) -> Outcome:
+def appeal_dismiss_repeat(*, appeal_id: int, by) -> StepResult:
     """Clear the possible-repeat flag: the appeal raises a new matter."""
     appeal = _lock(appeal_id)
     _require_executor_or_head(by, appeal)
     appeal.possible_repeat = False
     appeal.save(update_fields=["possible_repeat", "updated_at"])
     _event(appeal, AppealEvent.Kind.REPEAT_DISMISSED, by, field="possible_repeat")
-    return Outcome(appeal)
+    return StepResult(appeal)

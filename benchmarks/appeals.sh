@@ -34,14 +34,29 @@ jar=$(mktemp)
 page=$(curl -fs -c "$jar" "http://127.0.0.1:$PORT/ru/appeals/new/")
 token=$(printf '%s' "$page" | grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
 cookie=$(awk '$6 == "csrftoken" {print $7}' "$jar")
+consent_version=$(printf '%s' "$page" | grep -o 'name="consent_version" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
 category=$(psql "$DATABASE_URL" -qAtc "select id from appeals_category where slug='charity'")
+# Each request is a newly filled form: its own one-time form_key (a resent key would return
+# the first appeal instead of registering one), unique per run, wrk thread and request.
+run=$(python3 -c 'import secrets; print(secrets.token_hex(4))')
 lua=$(mktemp --suffix=.lua)
 cat > "$lua" <<LUA
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "csrftoken=$cookie"
 wrk.headers["Referer"] = "http://127.0.0.1:$PORT/ru/appeals/new/"
-wrk.body = "csrfmiddlewaretoken=$token&applicant_type=individual&full_name=Bench+Applicant&iin=870101300009&address=Shymkent&email=bench%40example.kz&preferred_contact=email&kind=statement&category=$category&subject=Benchmark&text=Load+test+appeal&consent=on&website="
+local body = "csrfmiddlewaretoken=$token&applicant_type=individual&full_name=Bench+Applicant&iin=870101300009&address=Shymkent&email=bench%40example.kz&preferred_contact=email&kind=statement&category=$category&subject=Benchmark&text=Load+test+appeal&consent=on&consent_version=$consent_version&website="
+local sent = 0
+function request()
+  sent = sent + 1
+  local key = string.format("bench$run%02dx%012d", id or 0, sent)
+  return wrk.format(nil, nil, nil, body .. "&form_key=" .. key)
+end
 LUA
 
 echo "gunicorn ${WORKERS:-2} sync workers, PostgreSQL, Redis; wrk -t2 -c8 -d${DURATION}s; $(nproc) cores"

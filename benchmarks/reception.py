@@ -42,7 +42,7 @@ ENV = {
 
 
 def valid_iins(count):
-    from appeals.validators import kz_check_digit
+    from pkop_portal.validators import kz_check_digit
 
     found, n = [], 87010130000
     while len(found) < count:
@@ -71,6 +71,7 @@ def attempt(slot_id, iin, barrier, results):
         "email": "bench@example.kz",
         "topic": "Benchmark",
         "consent": "on",
+        "consent_version": re.search(r'name="consent_version" value="([^"]*)"', page)[1],
         "website": "",
         "phone": "",
         "description": "",

@@ -43,6 +43,24 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, whose request threads are joined when it stops.
+
+    Django's threaded server leaves them as daemons: a keep-alive connection Chromium still held
+    then ended after the server had stopped, and its thread closed the shared in-memory SQLite
+    connection from the wrong thread (a DatabaseError traceback for each connection)."""
+    live_server.thread.httpd.daemon_threads = False
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser(live_server, browser):
+    """Chromium, started after the live server and so closed before it stops: the server's
+    request threads end with their connections, and stopping the server joins them."""
+    return browser
+
+
 @pytest.fixture(autouse=True)
 def seeded_reference_data(transactional_db):
     """The rows the data migrations seed (hotline lines, groups, categories, consent text,

@@ -41,6 +41,9 @@ def test_citizen_submits_in_kazakh_staff_answers_citizen_reads_answer(
     expect(page.locator("h1")).to_have_text(kk("Your appeal is registered"))
     number = page.locator("#appeal-number").inner_text()
     code = page.locator("#access-code").inner_text()
+    # The receipt survives a reload in the same browser (its sealed cookie, not the server).
+    page.reload()
+    expect(page.locator("#access-code")).to_have_text(code)
     assert re.fullmatch(r"A-\d{4}-\d{6}", number)
     appeal = Appeal.objects.get(number=number)
     assert appeal.language == "kk"

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
@@ -5,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import selectors, services
+from notifications.events import redacted_context
 from notifications.models import Notification
 from notifications.rendering import render_message
+from pkop_portal.admin_base import PortalModelAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PortalModelAdmin):
     list_display = (
         "id",
         "event",
@@ -34,7 +38,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "recipient_phone",
         "event",
         "language",
-        "context",
+        "context_redacted",
         "dedupe_key",
         "status",
         "attempts",
@@ -54,7 +58,7 @@ class NotificationAdmin(admin.ModelAdmin):
             _("Delivery"),
             {"fields": ("attempts", "next_attempt_at", "sent_at", "last_error", "dedupe_key")},
         ),
-        (_("Source"), {"fields": ("context", "content_type", "object_id")}),
+        (_("Source"), {"fields": ("context_redacted", "content_type", "object_id")}),
         (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
     )
 
@@ -71,11 +75,23 @@ class NotificationAdmin(admin.ModelAdmin):
     def masked_recipient(self, obj):
         return obj.masked_recipient
 
+    @admin.display(description=_("context"))
+    def context_redacted(self, obj):
+        return format_html(
+            "<pre>{}</pre>",
+            json.dumps(redacted_context(obj.event, obj.context), ensure_ascii=False, indent=2),
+        )
+
     @admin.display(description=_("message as sent"))
     def rendered_message(self, obj):
+        # Redacted: a manage link or an access code would let staff act as the citizen.
         try:
             message = render_message(
-                event=obj.event, language=obj.language, context=obj.context, channel=obj.channel
+                event=obj.event,
+                language=obj.language,
+                context=obj.context,
+                channel=obj.channel,
+                redact=True,
             )
         except Exception as exc:
             return format_html('<span class="errornote">{}</span>', exc)

@@ -35,6 +35,16 @@ class EventSpec:
     # Called at send time with the stored context: reads current state (secrets such as a
     # manage link are derived here, never stored in the outbox). May raise SkipDelivery.
     enrich: Callable[[dict], Enrichment] | None = None
+    # Context keys (stored or added by `enrich`) that hold or lead to a secret, each with the
+    # placeholder shown instead wherever staff see the message (render_message(redact=True))
+    # or its stored context (redacted_context).
+    secret_context: dict[str, str] = field(default_factory=dict)
+
+
+def redacted_context(event: str, context: dict) -> dict:
+    """`context` with the secret keys of `event` replaced by their placeholders."""
+    secret = EVENTS[event].secret_context if event in EVENTS else {}
+    return {key: (str(secret[key]) if key in secret else value) for key, value in context.items()}
 
 
 EVENTS: dict[str, EventSpec] = {}

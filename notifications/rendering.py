@@ -36,8 +36,15 @@ def sms_segments(text: str) -> int:
     return -(-len(text) // multi)
 
 
-def render_message(*, event: str, language: str, context: dict, channel: str) -> RenderedMessage:
-    """Render subject, text and HTML (e-mail) or the SMS text of `event` in `language`."""
+def render_message(
+    *, event: str, language: str, context: dict, channel: str, redact: bool = False
+) -> RenderedMessage:
+    """Render subject, text and HTML (e-mail) or the SMS text of `event` in `language`.
+
+    With `redact` (staff pages): every secret the event declares (EventSpec.secret_context,
+    such as a manage link or an access code) is replaced by its placeholder before the
+    templates see it, and no attachment is built (an invitation carries the manage link).
+    """
     spec = get_event(event)
     missing = [key for key in spec.required_context if key not in context]
     if missing:
@@ -50,6 +57,9 @@ def render_message(*, event: str, language: str, context: dict, channel: str) ->
         "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + f"/{language}/",
         "language": language,
     }
+    if redact:
+        with translation.override(language):
+            full.update({key: str(text) for key, text in spec.secret_context.items()})
     from pkop_portal.selectors import hotline_line_list_public
 
     full["hotline_lines"] = list(hotline_line_list_public())
@@ -65,5 +75,5 @@ def render_message(*, event: str, language: str, context: dict, channel: str) ->
         text=text.strip() + "\n",
         html=html,
         sms="",
-        attachments=tuple(enrichment.attachments) if enrichment else (),
+        attachments=tuple(enrichment.attachments) if enrichment and not redact else (),
     )

@@ -3,9 +3,14 @@
 Delivery is at-least-once from Celery's side and exactly-once from the recipient's: a row is
 locked and moved to "sending" before anything is sent, so a second task for the same row does
 nothing. Only a worker dying between sending and marking the row sent can repeat a message,
-after NOTIFICATIONS_SENDING_TIMEOUT.
+after NOTIFICATIONS_SENDING_TIMEOUT (see settings for why that is under 2 minutes); the repeat
+carries the same Message-ID (e-mail) or message id (SMS), so it is recognisable.
+
+Addresses never reach `last_error` or the logs of this module: both go through
+`pkop_portal.masking.scrub_contacts`.
 """
 
+import hashlib
 import logging
 import random
 import smtplib
@@ -13,8 +18,11 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 from enum import StrEnum
+from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,8 +40,38 @@ from notifications.sms import (
     TransientDeliveryError,
     get_sms_backend,
 )
+from pkop_portal.masking import scrub_contacts
+from pkop_portal.outages import Breaker
 
 logger = logging.getLogger(__name__)
+
+
+class _ScrubContacts(logging.Filter):
+    """Masks addresses in every record of this module's logger, traceback included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub_contacts(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub_contacts(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+logger.addFilter(_ScrubContacts())
+
+# Queuing a task after commit must not cost every request a broker timeout during an outage:
+# after one failure, publishing is skipped for a while and the rows wait for the flush job.
+broker_outage = Breaker(
+    "Celery broker",
+    consequence="notifications stay pending until the outbox flush queues them",
+    cooldown=15.0,
+    log=logger,
+)
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    from kombu.exceptions import OperationalError
+
+    return (OperationalError, ConnectionError, TimeoutError, socket.timeout)
 
 
 class Preference(StrEnum):
@@ -122,26 +160,48 @@ def notify(
     return rows
 
 
-def enqueue_delivery(*, notification_ids: Iterable[int], countdown: float | None = None) -> int:
-    """Queue a delivery task per id; never raises. Returns how many were queued."""
-    from notifications.tasks import deliver
+def enqueue_delivery(
+    *,
+    notification_ids: Iterable[int],
+    countdown: float | None = None,
+    skip_if_broker_down: bool = True,
+) -> int:
+    """Queue a delivery task per id. Returns how many were queued.
 
+    Never raises and never waits more than one broker timeout: at the first broker error the
+    remaining ids are left pending (notifications.flush_outbox queues them later), and while
+    the broker is known to be down (`broker_outage`) nothing is tried at all, unless
+    skip_if_broker_down is False (the flush job itself). Outages are logged once a minute.
+    """
+    from notifications.tasks import deliver  # tasks import this module
+
+    ids = list(notification_ids)
+    eager = deliver.app.conf.task_always_eager
+    if not eager and skip_if_broker_down and not broker_outage.allows():
+        return 0
     queued = 0
-    for notification_id in notification_ids:
+    for notification_id in ids:
         try:
             deliver.apply_async(
                 kwargs={"notification_id": notification_id},
                 countdown=countdown,
                 retry=False,
             )
+        except Exception as exc:
+            if eager or not isinstance(exc, _broker_errors()):
+                # Run inline without a broker, or a bug: the row keeps its state for the flush.
+                logger.warning(
+                    "could not queue notification %s; the outbox flush will retry",
+                    notification_id,
+                    exc_info=True,
+                )
+                continue
+            broker_outage.failure(exc)
+            break
+        else:
             queued += 1
-        except Exception:
-            # The broker is down: the row stays pending and the flush job queues it later.
-            logger.warning(
-                "could not queue notification %s; the outbox flush will retry",
-                notification_id,
-                exc_info=True,
-            )
+    if queued and not eager:
+        broker_outage.success()
     return queued
 
 
@@ -166,6 +226,16 @@ def _classify_email_error(exc: Exception) -> type[Exception]:
     return PermanentDeliveryError
 
 
+def message_id_for(row: Notification) -> str:
+    """The Message-ID header of the e-mail for `row`: the same on every attempt of that row
+    (a repeat after a crash is recognisable), different for every row. The domain is the one of
+    DEFAULT_FROM_EMAIL, else the host of PORTAL_BASE_URL."""
+    digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:12]
+    _local, at, domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")
+    domain = (at and domain) or urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return f"<notification-{row.pk}.{digest}@{domain}>"
+
+
 def _send(row: Notification) -> None:
     message = render_message(
         event=row.event, language=row.language, context=row.context, channel=row.channel
@@ -179,13 +249,15 @@ def _send(row: Notification) -> None:
         subject=message.subject,
         body=message.text,
         to=[row.recipient_email],
-        headers={"X-PKOP-Notification": row.dedupe_key},
+        headers={"Message-ID": message_id_for(row), "X-PKOP-Notification": row.dedupe_key},
     )
     email.attach_alternative(message.html, "text/html")
     for filename, content, mimetype in message.attachments:
         email.attach(filename, content, mimetype)
     try:
         email.send()
+    except SoftTimeLimitExceeded:
+        raise
     except Exception as exc:
         raise _classify_email_error(exc)(f"{exc.__class__.__name__}: {exc}") from exc
 
@@ -216,9 +288,14 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         _send(row)
     except SkipDelivery as exc:
         row.status = Notification.Status.CANCELLED
-        row.last_error = f"skipped: {exc}"[:2000]
+        row.last_error = scrub_contacts(f"skipped: {exc}")[:2000]
         row.save(update_fields=["status", "last_error", "updated_at"])
         return row
+    except SoftTimeLimitExceeded:
+        # Interrupted before the hard limit: the row must not stay "sending"; a retry may repeat
+        # the message, with the same Message-ID.
+        error = f"no answer within {settings.NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT} s"
+        transient = True
     except TransientDeliveryError as exc:
         error, transient = str(exc), True
     except PermanentDeliveryError as exc:
@@ -233,7 +310,7 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         row.save(update_fields=["status", "sent_at", "last_error", "updated_at"])
         return row
 
-    row.last_error = error[:2000]
+    row.last_error = scrub_contacts(error)[:2000]
     if transient and row.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS:
         delay = _backoff(row.attempts)
         row.status = Notification.Status.PENDING
@@ -296,13 +373,16 @@ def outbox_flush(*, limit: int = 1000) -> int:
 
     Selects pending rows due more than NOTIFICATIONS_FLUSH_GRACE_SECONDS ago (fresh rows have
     their own task) and rows stuck in "sending" longer than NOTIFICATIONS_SENDING_TIMEOUT (a
-    worker died mid-send; they go back to pending). Returns how many were queued.
+    worker died mid-send: no live task is older than its hard time limit, which is below that
+    timeout; they go back to pending). Tries the broker even right after an outage.
+    Returns how many were queued; never raises for a broker outage.
     """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
     stuck = Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=stale)
     revived = list(stuck.values_list("pk", flat=True)[:limit])
-    Notification.objects.filter(pk__in=revived, status=Notification.Status.SENDING).update(
+    # Re-checked in the UPDATE: a row that moved on since the SELECT is not touched.
+    stuck.filter(pk__in=revived).update(
         status=Notification.Status.PENDING, next_attempt_at=now, updated_at=now
     )
     grace = now - timedelta(seconds=settings.NOTIFICATIONS_FLUSH_GRACE_SECONDS)
@@ -311,4 +391,4 @@ def outbox_flush(*, limit: int = 1000) -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[: max(limit - len(revived), 0)]
     )
-    return enqueue_delivery(notification_ids=revived + due)
+    return enqueue_delivery(notification_ids=revived + due, skip_if_broker_down=False)

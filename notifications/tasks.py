@@ -4,7 +4,13 @@ from django.conf import settings
 from notifications import services
 
 
-@shared_task(name="notifications.deliver", ignore_result=True)
+# The limits that bound how long a row can be "sending" (the reasoning is in settings).
+@shared_task(
+    name="notifications.deliver",
+    ignore_result=True,
+    soft_time_limit=settings.NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT,
+    time_limit=settings.NOTIFICATIONS_DELIVER_TIME_LIMIT,
+)
 def deliver(*, notification_id: int) -> str:
     """Deliver one outbox row (idempotent: a second run for the same row sends nothing).
 
@@ -21,5 +27,6 @@ def deliver(*, notification_id: int) -> str:
 
 @shared_task(name="notifications.flush_outbox", ignore_result=True)
 def flush_outbox() -> int:
-    """Re-queue pending rows that are due (runs every minute from beat)."""
+    """Re-queue due pending rows and rows left "sending" by a dead worker (beat, every
+    NOTIFICATIONS_FLUSH_SECONDS)."""
     return services.outbox_flush()

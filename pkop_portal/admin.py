@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from pkop_portal.admin_base import PortalModelAdmin
 from pkop_portal.models import CalendarDay, ConsentText, HotlineLine
 
 
 @admin.register(HotlineLine)
-class HotlineLineAdmin(admin.ModelAdmin):
+class HotlineLineAdmin(PortalModelAdmin):
     list_display = ("language", "phone_national", "position", "is_active", "updated_at")
     list_editable = ("position", "is_active")
     list_filter = ("is_active",)
@@ -18,7 +19,7 @@ class HotlineLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(PortalModelAdmin):
     list_display = ("date", "weekday", "is_working", "note", "updated_at")
     list_filter = ("is_working",)
     search_fields = ("note",)
@@ -33,7 +34,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(PortalModelAdmin):
     list_display = ("purpose", "version", "valid_from")
     list_filter = ("purpose",)
     readonly_fields = (

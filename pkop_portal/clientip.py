@@ -10,10 +10,18 @@ from django.conf import settings
 
 
 def _valid(value: str) -> str | None:
+    """`value` as a canonical address, or None. An IPv4 client seen through an IPv6 socket
+    (::ffff:a.b.c.d) is the same client as a.b.c.d; a link-local zone (%eth0) is dropped."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        if address.scope_id:
+            address = ipaddress.IPv6Address(str(address).split("%", 1)[0])
+    return str(address)
 
 
 def client_ip(request) -> str | None:

@@ -1,11 +1,26 @@
-"""Building blocks of the public forms, shared by every app."""
+"""Building blocks of every form (public and staff), shared by every app.
+
+- `PortalForm` / `PortalModelForm`: every text field refuses control characters other than tab
+  and newline (multi-line text has its CR LF line breaks normalised to LF first). New forms
+  that derive from them inherit the rule.
+- `IINField`, `BINField`, `PhoneField`: ASCII digits only, so one number has one spelling.
+- `ConsentFormMixin`: the personal-data consent of a public form (see `pkop_portal.consent`).
+- `FormKeyField`: the one-time key that makes a resent form create nothing twice.
+- `column_length`: a form limit taken from the model column it is stored in.
+"""
 
 import re
 import secrets
 
 from django import forms
+from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
+
+from pkop_portal.consent import consent_text_agreed, consent_text_current
+from pkop_portal.validators import NoControlCharacters, validate_bin, validate_iin
 
 # secrets.token_urlsafe(24) gives 32 characters; the booking column holds 64.
 FORM_KEY_LENGTH = 64
@@ -40,3 +55,212 @@ class FormKeyField(forms.CharField):
             raise ValidationError(
                 _("This form has expired. Please fill it in again."), code="form_key"
             )
+
+    def bound_data(self, data, initial):
+        # A missing or malformed key is replaced on the re-rendered page, or sending it again
+        # would fail the same way for ever; a valid one is kept (it is the dedupe key).
+        if isinstance(data, str) and _FORM_KEY.match(data):
+            return data
+        return new_form_key()
+
+
+def column_length(model, field_name: str) -> int:
+    """The max_length of a model column: a form field stored there may not accept more."""
+    return model._meta.get_field(field_name).max_length
+
+
+# ----- Plain text -------------------------------------------------------------------------------
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CR LF; store them as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _multiline(field) -> bool:
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
+
+
+class PlainTextFormMixin:
+    """Every CharField of the form refuses control characters other than tab and newline,
+    with an error naming the field; a multi-line field's CR LF / CR become LF first.
+
+    Applied to the fields the form has once constructed, so declared, model-generated and
+    `__init__`-added fields are all covered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        multiline = [self.add_prefix(name) for name, f in self.fields.items() if _multiline(f)]
+        if self.is_bound and multiline:
+            self.data = _normalised(self.data, multiline)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                field.validators.append(NoControlCharacters(field.label or name))
+
+
+def _normalised(data, keys: list[str]):
+    """A copy of the submitted data with the line breaks of `keys` normalised."""
+    if not any(key in data for key in keys):
+        return data
+    data = data.copy()  # a QueryDict is immutable; its copy is not
+    for key in keys:
+        if hasattr(data, "getlist"):
+            values = data.getlist(key)
+            if values:
+                data.setlist(key, [_newlines(v) for v in values])
+        elif key in data:
+            data[key] = _newlines(data[key])
+    return data
+
+
+def _newlines(value):
+    return normalise_newlines(value) if isinstance(value, str) else value
+
+
+class PortalForm(PlainTextFormMixin, forms.Form):
+    """The base of every form of the portal (public pages and staff views)."""
+
+
+class PortalModelForm(PlainTextFormMixin, forms.ModelForm):
+    """The base of every model form of the portal (the admin's change forms)."""
+
+
+# ----- Numbers that identify a person -----------------------------------------------------------
+
+
+class IINField(forms.CharField):
+    """A person's IIN: 12 ASCII digits, a real date of birth, the century digit and the check
+    digit (pkop_portal.validators.validate_iin)."""
+
+    default_validators = [validate_iin]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+
+class BINField(forms.CharField):
+    """An organisation's BIN: 12 ASCII digits and the check digit."""
+
+    default_validators = [validate_bin]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+
+# What a person may type in a phone number: digits 0-9 and the usual separators. phonenumbers
+# would also read full-width and Arabic-Indic digits; one number must have one spelling.
+_PHONE_CHARACTERS = re.compile(r"[0-9 +().\-]*", re.ASCII)
+PHONE_INPUT_LENGTH = 32
+
+
+class TypedPhoneInput(RegionalPhoneNumberWidget):
+    """Shows a stored number in the national format, but what the person typed exactly as
+    typed when the form comes back with an error."""
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            return value
+        return super().format_value(value)
+
+
+class PhoneField(PhoneNumberField):
+    """A phone number (Kazakhstan unless it starts with +), typed with ASCII digits, spaces,
+    `+`, brackets, hyphens and dots only; cleaned to a PhoneNumber (stored as E.164)."""
+
+    widget = TypedPhoneInput
+
+    def __init__(self, **kwargs):
+        kwargs["region"] = kwargs.get("region") or "KZ"
+        kwargs["error_messages"] = {
+            "invalid": _(
+                "Enter a valid phone number, for example +7 701 123 45 67 or 8 701 123 45 67."
+            ),
+            **(kwargs.get("error_messages") or {}),
+        }
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", str(PHONE_INPUT_LENGTH))
+
+    def to_python(self, value):
+        raw = forms.CharField.to_python(self, value)
+        if raw:
+            django_validators.MaxLengthValidator(PHONE_INPUT_LENGTH)(raw)
+            if not _PHONE_CHARACTERS.fullmatch(raw):
+                raise ValidationError(
+                    _(
+                        "Type the phone number with the digits 0–9; only spaces, +, brackets, "
+                        "hyphens and dots may separate them."
+                    ),
+                    code="phone_characters",
+                )
+        return super().to_python(value)
+
+
+# ----- Personal-data consent --------------------------------------------------------------------
+
+
+class ConsentField(forms.BooleanField):
+    """The consent checkbox. Shown unticked again when the text changed while the page was
+    open: agreeing to the new text takes a new tick."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.withdrawn = False
+
+    def bound_data(self, data, initial):
+        return False if self.withdrawn else super().bound_data(data, initial)
+
+
+class ConsentVersionField(forms.CharField):
+    """The hidden version of the consent text the page showed. Rendered always with the
+    version the page shows now (its initial value); the submitted one is only compared."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def bound_data(self, data, initial):
+        return initial
+
+
+class ConsentFormMixin:
+    """A public form that collects personal data: it shows the newest consent text of
+    `consent_purpose` (`form.consent_text`, rendered by includes/_consent.html) and requires
+    the tick. `cleaned_data["consent"]` is the ConsentText agreed to: the version the page
+    showed, which must still be the newest (`pkop_portal.consent.consent_text_agreed`). The
+    view turns it into what the record stores with `pkop_portal.consent.consent_given`."""
+
+    consent_purpose: str = ""
+    consent_required_message = _(
+        "You must consent to the processing of personal data to send this form."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent_text = consent_text_current(purpose=self.consent_purpose)
+        self.fields["consent"] = ConsentField(
+            label=_("I consent to the processing of my personal data"),
+            error_messages={"required": self.consent_required_message},
+        )
+        self.fields["consent_version"] = ConsentVersionField(
+            initial=self.consent_text.version if self.consent_text else ""
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consent"):
+            try:
+                data["consent"] = consent_text_agreed(
+                    current=self.consent_text, version=data.get("consent_version") or ""
+                )
+            except ValidationError as exc:
+                self.fields["consent"].withdrawn = exc.code == "consent_changed"
+                self.add_error("consent", exc)
+        return data

@@ -1,4 +1,8 @@
-"""Partial masks for restricted personal data shown in staff lists (IIN, phone, e-mail)."""
+"""Partial masks for restricted personal data shown to staff (IIN, phone, e-mail, name, address)."""
+
+import re
+
+import phonenumbers
 
 
 def mask_email(address: str) -> str:
@@ -19,3 +23,34 @@ def mask_phone(number: str) -> str:
 def mask_iin(value: str) -> str:
     """'870101300009' → '8701******09': birth-date prefix and check digits only."""
     return f"{value[:4]}{'*' * 6}{value[-2:]}" if value else ""
+
+
+_EMAIL_IN_TEXT = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def scrub_contacts(text: str) -> str:
+    """Free text (an SMTP or SMS gateway error, a log line) with every e-mail address and
+    phone number in it masked as in the staff lists.
+
+    Phone numbers are found by libphonenumber's matcher at its loosest level: a long number
+    that only looks like a phone is masked too, which costs a little diagnosis, never privacy.
+    """
+    text = _EMAIL_IN_TEXT.sub(lambda match: mask_email(match.group()), text)
+    leniency = phonenumbers.Leniency.POSSIBLE
+    matches = list(phonenumbers.PhoneNumberMatcher(text, "KZ", leniency=leniency))
+    for match in reversed(matches):
+        text = text[: match.start] + mask_phone(match.raw_string) + text[match.end :]
+    return text
+
+
+def mask_name(full_name: str) -> str:
+    """'Айгерим Садыкова' → 'А. С.': initials only."""
+    return " ".join(f"{part[0]}." for part in full_name.split())
+
+
+def mask_address(address: str) -> str:
+    """'Шымкент, ул. Байтурсынова, 1' → 'Шымкент, ***': the locality (first part) only."""
+    if not address.strip():
+        return ""
+    first, separator, _rest = address.partition(",")
+    return f"{first.strip()}, ***" if separator else "***"

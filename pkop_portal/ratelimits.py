@@ -1,16 +1,64 @@
-"""Per-IP rate limits of the public forms (django-ratelimit, counted in the shared cache)."""
+"""Per-client rate limits of the public forms (django-ratelimit, counted in the shared cache).
 
-from django_ratelimit.core import get_usage, is_ratelimited
+The client is `pkop_portal.clientip.client_ip` (settings.RATELIMIT_IP_META_KEY points here), so
+behind the proxy every citizen has a bucket of their own; IPv6 clients are counted per /64 as
+django-ratelimit does. A cache outage never fails a form: the portal's cache answers as if
+empty and RATELIMIT_FAIL_OPEN lets the request through; should a cache backend raise anyway,
+the request is let through here, and the outage is logged once a minute, not once a request.
+"""
+
+import logging
+
+from django_ratelimit.core import get_usage
+
+from pkop_portal.cache import OUTAGE_ERRORS
+from pkop_portal.clientip import client_ip
+from pkop_portal.outages import Breaker
+
+logger = logging.getLogger(__name__)
+
+# Requests without any usable address (a misconfigured proxy) share one bucket rather than none.
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104 (a bucket name; nothing binds to it)
+
+# Only for its throttled logging: with no cooldown every request still tries the cache.
+outage = Breaker(
+    "rate-limit cache",
+    consequence="requests are let through without a limit",
+    cooldown=0.0,
+    log=logger,
+)
+
+
+def ratelimit_ip(request) -> str:
+    """The address django-ratelimit's "ip" key counts by (RATELIMIT_IP_META_KEY)."""
+    return client_ip(request) or UNKNOWN_CLIENT
+
+
+def _usage(request, *, group: str, rate: str, increment: bool) -> dict | None:
+    try:
+        usage = get_usage(
+            request, group=group, key="ip", rate=rate, method=get_usage.ALL, increment=increment
+        )
+    except OUTAGE_ERRORS as exc:
+        outage.failure(exc)
+        return None
+    outage.success()
+    return usage
 
 
 def over_limit(request, *, group: str, rate: str) -> bool:
-    """Count this request against `rate` for the client IP; True once it is over the limit."""
-    return is_ratelimited(
-        request, group=group, key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
-    )
+    """Count this request against `rate` for the client; True once it is over the limit.
+
+    Never raises for a cache outage: then the request is not limited (fail open) and logged.
+    """
+    usage = _usage(request, group=group, rate=rate, increment=True)
+    return bool(usage) and usage["should_limit"]
 
 
 def limit_reached(request, *, group: str, rate: str) -> bool:
-    """Whether earlier counted requests already reached the limit (this one is not counted)."""
-    usage = get_usage(request, group=group, key="ip", rate=rate)
+    """Whether earlier counted requests already reached the limit (this one is not counted).
+
+    Fails open like `over_limit`.
+    """
+    usage = _usage(request, group=group, rate=rate, increment=False)
     return bool(usage) and usage["count"] >= usage["limit"]

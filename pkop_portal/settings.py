@@ -40,6 +40,15 @@ else:
             "DJANGO_DEBUG is false, so these variables must be set: " + ", ".join(missing)
         )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Older secret keys still accepted for Django's signatures (sessions, password reset) after a
+# rotation; comma-separated.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+# Key of the portal's own secrets (pkop_portal.keys: access-code hashes, manage links, sealed
+# receipt cookies) and the older keys still accepted for them; rotate as SECRET_KEY.
+PORTAL_SECRETS_KEY = env.str("PORTAL_SECRETS_KEY", default=SECRET_KEY)
+PORTAL_SECRETS_KEY_FALLBACKS = env.list(
+    "PORTAL_SECRETS_KEY_FALLBACKS", default=SECRET_KEY_FALLBACKS
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,6 +122,19 @@ CACHES = {
         default=REDIS_URL or "locmemcache://pkop-portal",
     )
 }
+# Production runs the cache and the Celery broker on one Redis, and neither may fail a request.
+# The cache holds only what may be lost (rate-limit counters, health probes): sessions and the
+# admin lock-outs live in the database. A Redis cache is pkop_portal.cache.FailSoftRedisCache:
+# a dead Redis answers "empty" within these timeouts (seconds), then is skipped for the cooldown.
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    CACHES["default"]["BACKEND"] = "pkop_portal.cache.FailSoftRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.3),
+        "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        **CACHES["default"].get("OPTIONS", {}),
+    }
+    CACHES["default"]["OUTAGE_COOLDOWN"] = env.float("CACHE_OUTAGE_COOLDOWN", default=5.0)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # never the cache: see above
 
 # --- Authentication and brute-force protection (django-axes) ------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -137,6 +159,9 @@ AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 # X-Forwarded-For hops (0: the header is ignored). Axes counts failures per that client IP.
 PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "pkop_portal.clientip.client_ip"
+# Lock-outs are counted in the database (axes' default handler), so a Redis outage neither
+# unlocks an account nor fails a login.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
@@ -221,7 +246,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds per SMTP socket call
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="PKOP Citizen Portal <noreply@localhost>"
 )
@@ -240,7 +265,30 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
 NOTIFICATIONS_FLUSH_GRACE_SECONDS = env.int("NOTIFICATIONS_FLUSH_GRACE_SECONDS", default=60)
-NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=600)
+# Delivery after a crash, within 2 minutes. A deliver task commits its row as "sending" before
+# it sends. Celery's soft time limit interrupts a slow send (the row goes back to pending for a
+# retry) and the hard limit kills the worker process, so a row still "sending" after the hard
+# limit belongs to a dead worker. Once it is older than NOTIFICATIONS_SENDING_TIMEOUT (the hard
+# limit plus a margin for clock skew between hosts) the flush job, run every
+# NOTIFICATIONS_FLUSH_SECONDS, makes it pending and queues it: at most 75 + 30 = 105 s after the
+# crash. A live send is never taken over: each SMTP or SMS socket call times out
+# (EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT) before the soft limit, and the soft limit before the hard.
+# A repeat after such a crash carries the same Message-ID (see notifications.services).
+NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT = env.int("NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT", default=45)
+NOTIFICATIONS_DELIVER_TIME_LIMIT = env.int("NOTIFICATIONS_DELIVER_TIME_LIMIT", default=60)
+NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=75)
+NOTIFICATIONS_FLUSH_SECONDS = env.int("NOTIFICATIONS_FLUSH_SECONDS", default=30)
+if not (
+    max(EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT)
+    < NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT
+    < NOTIFICATIONS_DELIVER_TIME_LIMIT
+    < NOTIFICATIONS_SENDING_TIMEOUT
+):
+    raise ImproperlyConfigured(
+        "Delivery timeouts must grow: EMAIL_TIMEOUT and SMS_GATEWAY_TIMEOUT < "
+        "NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT < NOTIFICATIONS_DELIVER_TIME_LIMIT < "
+        "NOTIFICATIONS_SENDING_TIMEOUT"
+    )
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -253,12 +301,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request that queues a task must not hang on a dead broker: one quick try, then the
-# outbox row waits for the flush job.
+# A web request that queues a task must not hang on a dead broker: one quick try (a refused
+# connection fails at once, an unreachable host after the connect timeout, a hung Redis after the
+# socket timeout, which must stay above the worker's 1 s BRPOP), then the outbox row waits for
+# the flush job, and notifications.services skips the broker for a while (see outages.Breaker).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-    "max_retries": 1,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+    "max_retries": 0,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
@@ -273,7 +323,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
 # Every periodic job of the portal, in one place.
 CELERY_BEAT_SCHEDULE = {
-    "notifications-flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "notifications-flush-outbox": {
+        "task": "notifications.flush_outbox",
+        "schedule": float(NOTIFICATIONS_FLUSH_SECONDS),
+    },
+    "portal-clear-sessions": {
+        "task": "pkop_portal.clear_sessions",
+        "schedule": crontab(hour=3, minute=40),  # Asia/Almaty, the quietest hour
+    },
     "reception-reminders": {"task": "reception.send_reminders", "schedule": 300.0},
     "reception-generate-slots": {
         "task": "reception.generate_slots",
@@ -300,6 +357,9 @@ LOGGING = {
         "charity": {"level": LOG_LEVEL},
         "hotline": {"level": LOG_LEVEL},
         "notifications": {"level": LOG_LEVEL},
+        # Configuring "django" drops the handlers Django adds by default (its own console one
+        # repeated every INFO line in debug; mail_admins has no ADMINS): records reach the root.
+        "django": {"level": "INFO"},
         "django.request": {"level": "ERROR"},
     },
 }
@@ -311,9 +371,18 @@ APPEALS_MAX_FILE_MB = env.int("APPEALS_MAX_FILE_MB", default=10)
 APPEALS_SUBMIT_RATE = env.str("APPEALS_SUBMIT_RATE", default="5/h")
 APPEALS_TRACK_FAILURE_RATE = env.str("APPEALS_TRACK_FAILURE_RATE", default="10/h")
 APPEALS_MESSAGE_RATE = env.str("APPEALS_MESSAGE_RATE", default="20/h")
+# Requests for a new access code (the lost-code page), matched or not.
+APPEALS_CODE_RESEND_RATE = env.str("APPEALS_CODE_RESEND_RATE", default="5/h")
+# How long the receipt (talon) with the access code can be reloaded in the same browser; the
+# code is kept only in an encrypted cookie of the receipt page, never on the server.
+APPEALS_RECEIPT_SECONDS = env.int("APPEALS_RECEIPT_SECONDS", default=1200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 RATELIMIT_VIEW = "pkop_portal.views.rate_limited"
+# Every "ip" rate-limit key is the client behind the proxies (pkop_portal.clientip), and a cache
+# that does not answer lets the request through: a Redis outage must never fail a form.
+RATELIMIT_IP_META_KEY = "pkop_portal.ratelimits.ratelimit_ip"
+RATELIMIT_FAIL_OPEN = True
 # Our own check (pkop_portal.E003) requires a shared Redis cache in production; the library's
 # check does not know Django's built-in Redis cache, nor that one process may use local memory.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "pkop_portal.views.bad_request"
 handler500 = "pkop_portal.views.server_error"
 
 if settings.DEBUG:

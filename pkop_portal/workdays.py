@@ -98,33 +98,41 @@ def _hours_end() -> time:
     return time.fromisoformat(settings.WORKING_HOURS_END)
 
 
+def _local(moment: datetime) -> datetime:
+    """`moment` in Asia/Almaty; a naive datetime is taken as local time already."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=LOCAL_TZ)
+    return moment.astimezone(LOCAL_TZ)
+
+
+def registers_same_day(local_received: datetime, *, day_is_working: bool) -> bool:
+    """The 18:00 cut-off (APPK Art. 64), the one place it is decided: something received on a
+    working day strictly before the end of working hours is registered that day; at 18:00
+    sharp, later, or on a non-working day it waits for the next working day."""
+    return day_is_working and local_received.time() < _hours_end()
+
+
 def registration_date(received_at: datetime) -> date:
     """The registration date of something received at `received_at` (APPK Art. 64).
 
     Received on a working day before the end of working hours (18:00 Asia/Almaty): that day.
-    After 18:00, or on a non-working day: the next working day. Naive datetimes are local time.
+    At or after 18:00, or on a non-working day: the next working day. Naive datetimes are local.
     """
-    if timezone.is_naive(received_at):
-        received_at = received_at.replace(tzinfo=LOCAL_TZ)
-    local = received_at.astimezone(LOCAL_TZ)
-    day = local.date()
-    if local.time() < _hours_end() and is_working_day(day):
-        return day
-    return next_working_day(day)
+    return registration_and_due_dates(received_at)[0]
 
 
-def registration_and_due_dates(received_at: datetime, working_days: int) -> tuple[date, date]:
-    """registration_date(received_at) and the date `working_days` later, with one query."""
-    if timezone.is_naive(received_at):
-        received_at = received_at.replace(tzinfo=LOCAL_TZ)
-    local = received_at.astimezone(LOCAL_TZ)
+def registration_and_due_dates(received_at: datetime, *working_days: int) -> tuple[date, ...]:
+    """registration_date(received_at), then the date each of `working_days` later, from one
+    calendar query: `registration_and_due_dates(t, 15, 3)` → (registered, due, redirect_due).
+    """
+    local = _local(received_at)
     day = local.date()
-    window_end = day + timedelta(days=working_days * 2 + 45)
+    window_end = day + timedelta(days=max(working_days, default=0) * 2 + 45)
     overrides = _overrides(day, window_end)
     registered = day
-    if not (local.time() < _hours_end() and _is_working(day, overrides)):
+    if not registers_same_day(local, day_is_working=_is_working(day, overrides)):
         registered = _walk(day, 1, overrides, window_end)
-    return registered, _walk(registered, working_days, overrides, window_end)
+    return (registered, *(_walk(registered, n, overrides, window_end) for n in working_days))
 
 
 def _walk(start: date, days: int, overrides: dict[date, bool], window_end: date) -> date:

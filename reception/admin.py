@@ -5,7 +5,9 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,25 +16,28 @@ from django.utils.translation import ngettext
 
 from appeals.enums import Kind
 from appeals.models import Category
+from appeals.receipts import talon_redirect
 from pkop_portal import workdays
+from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.forms import FormKeyField, PortalForm, new_form_key
 from pkop_portal.masking import mask_iin
 from reception import selectors, services
 from reception.models import Absence, Booking, BookingEvent, Manager, ScheduleRule, Slot
 from reception.slots import slots_generate
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(PortalTabularInline):
     model = ScheduleRule
     extra = 0
 
 
-class AbsenceInline(admin.TabularInline):
+class AbsenceInline(PortalTabularInline):
     model = Absence
     extra = 0
 
 
 @admin.register(Manager)
-class ManagerAdmin(admin.ModelAdmin):
+class ManagerAdmin(PortalModelAdmin):
     list_display = ("name_ru", "position_ru", "place_ru", "position", "is_active")
     list_editable = ("position", "is_active")
     search_fields = ("name_kk", "name_ru", "name_en", "name_zh_hans")
@@ -54,19 +59,86 @@ class ManagerAdmin(admin.ModelAdmin):
         )
 
 
+class SlotCancelForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Reason (kept in each booking's history)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=500,
+    )
+
+
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
-    list_display = ("starts_at", "ends_at", "manager", "capacity", "is_cancelled")
+class SlotAdmin(PortalModelAdmin):
+    list_display = ("starts_at", "ends_at", "manager", "capacity", "booked", "is_cancelled")
     list_filter = ("manager", "is_cancelled")
     list_select_related = ("manager",)
     date_hierarchy = "starts_at"
-    readonly_fields = ("manager", "rule", "starts_at", "ends_at", "capacity")
+    # Cancelling is an action (slot_cancel notifies the citizens), never a tick in place.
+    readonly_fields = ("manager", "rule", "starts_at", "ends_at", "capacity", "is_cancelled")
+    actions = ("cancel_slots",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(booked_count=Count("bookings", filter=Q(bookings__is_active=True)))
+        )
 
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("active bookings"), ordering="booked_count")
+    def booked(self, obj):
+        return obj.booked_count
 
-class BookingEventInline(admin.TabularInline):
+    @admin.action(
+        description=_("Cancel the selected times and notify the citizens"), permissions=["change"]
+    )
+    def cancel_slots(self, request, queryset):
+        """First a confirmation page listing the times and the bookings hit; on confirmation
+        each time is cancelled through reception.services.slot_cancel."""
+        confirmed = request.POST.get("confirm") == "yes"
+        form = SlotCancelForm(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
+            slots = bookings = 0
+            for slot in queryset:
+                try:
+                    cancelled = services.slot_cancel(
+                        slot_id=slot.pk, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except ValidationError as exc:
+                    self.message_user(request, f"{slot}: {exc.messages[0]}", messages.WARNING)
+                else:
+                    slots += 1
+                    bookings += len(cancelled)
+            if slots:
+                self.message_user(
+                    request,
+                    _("Reception times cancelled: %(slots)d; citizens notified: %(bookings)d.")
+                    % {"slots": slots, "bookings": bookings},
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Cancel reception times"),
+            "slots": queryset.select_related("manager").prefetch_related(
+                Prefetch(
+                    "bookings",
+                    queryset=Booking.objects.filter(is_active=True).order_by("seat"),
+                    to_attr="active_bookings",
+                )
+            ),
+            "form": form,
+            "action_name": "cancel_slots",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/reception/slot/cancel_confirmation.html", context)
+
+
+class BookingEventInline(PortalTabularInline):
     model = BookingEvent
     extra = 0
     can_delete = False
@@ -92,19 +164,20 @@ class ConflictFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=selectors.booking_conflict_ids())
 
 
-class VisitForm(forms.Form):
+class VisitForm(PortalForm):
     summary = forms.CharField(label=_("Visit summary"), widget=forms.Textarea, required=False)
 
 
-class ToAppealForm(forms.Form):
+class ToAppealForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind of appeal"), choices=Kind.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     subject = forms.CharField(label=_("Subject"), max_length=300)
     text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea)
+    form_key = FormKeyField()
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(PortalModelAdmin):
     list_display = (
         "number",
         "visit_time",
@@ -123,12 +196,15 @@ class BookingAdmin(admin.ModelAdmin):
     ordering = ("slot__starts_at", "seat")
     inlines = (BookingEventInline,)
     actions = ("cancel_by_staff", "mark_no_show")
+    # The manage link's nonce (half of its secret, the key being the other) and its hash are
+    # never shown; nor the form key of the booking form.
+    exclude = ("token_nonce", "token_hash", "idempotency_key")
 
     def get_queryset(self, request):
         return selectors.booking_list_for_staff()
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Booking._meta.fields]
+        return [f.name for f in Booking._meta.fields if f.name not in self.exclude]
 
     def has_add_permission(self, request):
         return False
@@ -202,18 +278,25 @@ class BookingAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/reception/booking/agenda.html", context)
 
-    def _booking_form_view(self, request, pk, form_class, title, run, initial=None):
-        if not self.has_change_permission(request):
+    def _booking_form_view(
+        self, request, pk, form_class, title, run, initial=None, done=None, allowed=None
+    ):
+        """A small form that calls `run(booking, data)`; then `done(result)` gives the response
+        (default: back to the booking). Needs the change permission unless `allowed` (a
+        predicate on the user) says otherwise."""
+        if not (allowed(request.user) if allowed else self.has_change_permission(request)):
             raise PermissionDenied
         booking = get_object_or_404(Booking.objects.select_related("slot", "manager"), pk=pk)
         form = form_class(request.POST or None, initial=initial or {})
         if request.method == "POST" and form.is_valid():
             try:
-                run(booking, form.cleaned_data)
+                result = run(booking, form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 self.message_user(request, _("Done: %(title)s.") % {"title": title})
+                if done is not None:
+                    return done(result)
                 return redirect("admin:reception_booking_change", booking.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -236,6 +319,10 @@ class BookingAdmin(admin.ModelAdmin):
         )
 
     def to_appeal_view(self, request, pk):
+        """Register the visit's issue as an appeal, then show its talon (number and code) as
+        the appeals admin's registration does."""
+        if not services.booking_may_register_appeal(request.user):
+            raise PermissionDenied
         booking = get_object_or_404(Booking, pk=pk)
         return self._booking_form_view(
             request,
@@ -249,20 +336,27 @@ class BookingAdmin(admin.ModelAdmin):
                 category=data["category"],
                 subject=data["subject"],
                 text=data["text"],
+                form_key=data["form_key"],
             ),
             initial={
                 "subject": booking.topic,
                 "text": booking.visit_summary or booking.description or booking.topic,
+                "form_key": new_form_key(),
             },
+            done=lambda result: talon_redirect(request, result),
+            allowed=services.booking_may_register_appeal,
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["booking_actions"] = [
             (reverse("admin:reception_booking_visit", args=[object_id]), _("Mark: attended")),
-            (
-                reverse("admin:reception_booking_to_appeal", args=[object_id]),
-                _("Register as an appeal"),
-            ),
         ]
+        if services.booking_may_register_appeal(request.user):
+            extra_context["booking_actions"].append(
+                (
+                    reverse("admin:reception_booking_to_appeal", args=[object_id]),
+                    _("Register as an appeal"),
+                )
+            )
         return super().change_view(request, object_id, form_url, extra_context)

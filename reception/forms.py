@@ -1,22 +1,40 @@
+"""The public booking form of personal reception."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
-from appeals.forms import no_html
-from appeals.validators import validate_iin
+from pkop_portal.forms import (
+    ConsentFormMixin,
+    FormKeyField,
+    IINField,
+    PhoneField,
+    PortalForm,
+    column_length,
+)
+from pkop_portal.models import ConsentText
+from pkop_portal.validators import no_html
+from reception.models import Booking
 
 
-class BookingForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200, validators=[no_html])
-    iin = forms.CharField(
-        label=_("IIN"),
-        max_length=12,
-        validators=[validate_iin],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+class BookingForm(ConsentFormMixin, PortalForm):
+    consent_purpose = ConsentText.Purpose.RECEPTION
+    consent_required_message = _(
+        "You must consent to the processing of personal data to book a visit."
     )
-    phone = PhoneNumberField(label=_("Phone"), region="KZ", required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    topic = forms.CharField(label=_("Topic of the visit"), max_length=200, validators=[no_html])
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=column_length(Booking, "full_name"), validators=[no_html]
+    )
+    iin = IINField(label=_("IIN"))
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=column_length(Booking, "email"), required=False
+    )
+    topic = forms.CharField(
+        label=_("Topic of the visit"),
+        max_length=column_length(Booking, "topic"),
+        validators=[no_html],
+    )
     description = forms.CharField(
         label=_("Short description"),
         max_length=2000,
@@ -24,18 +42,8 @@ class BookingForm(forms.Form):
         validators=[no_html],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    consent = forms.BooleanField(label=_("I consent to the processing of my personal data"))
-    form_key = forms.CharField(widget=forms.HiddenInput)
+    form_key = FormKeyField(max_length=column_length(Booking, "idempotency_key"))
     website = forms.CharField(label=_("Leave this field empty"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["phone"].error_messages["invalid"] = _(
-            "Enter a valid phone number, for example +7 701 123 45 67 or 8 701 123 45 67."
-        )
-        self.fields["consent"].error_messages["required"] = _(
-            "You must consent to the processing of personal data to book a visit."
-        )
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -3,16 +3,19 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from notifications.events import Enrichment, EventSpec, SkipDelivery, register
 from pkop_portal import workdays
+from reception.services import manage_token
 
 
 def _manage_url(booking, language: str) -> str:
-    from reception.services import manage_token
-
+    """The private manage link, derived with the key that made the booking's stored hash. If
+    that key was retired (see pkop_portal.keys) the link is dead: the contacts page instead."""
+    token = manage_token(booking)
     with translation.override(language):
-        path = reverse("reception:manage", args=[manage_token(booking)])
+        path = reverse("reception:manage", args=[token]) if token else reverse("contacts")
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
@@ -67,10 +70,15 @@ def enrich_reminder(context: dict) -> Enrichment:
 
 
 SAMPLE = {"booking_id": 0, "number": "R-ABCD2345"}
+# Whoever holds the manage link can cancel or move the visit: staff pages never show it.
+SECRETS = {"manage_url": _("[private link hidden]")}
 
 
 def register_events() -> None:
-    register(EventSpec("reception.booked", None, ("booking_id",), SAMPLE, enrich_booked))
-    register(EventSpec("reception.cancelled", None, ("booking_id",), SAMPLE, enrich_cancelled))
-    register(EventSpec("reception.rescheduled", None, ("booking_id",), SAMPLE, enrich_booked))
-    register(EventSpec("reception.reminder", None, ("booking_id",), SAMPLE, enrich_reminder))
+    for key, enrich in (
+        ("reception.booked", enrich_booked),
+        ("reception.cancelled", enrich_cancelled),
+        ("reception.rescheduled", enrich_booked),
+        ("reception.reminder", enrich_reminder),
+    ):
+        register(EventSpec(key, None, ("booking_id",), SAMPLE, enrich, secret_context=SECRETS))

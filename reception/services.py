@@ -8,19 +8,20 @@ skips the locks.
 
 import base64
 import hashlib
-import hmac
 import secrets
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from pkop_portal import workdays
+from pkop_portal import keys, workdays
+from pkop_portal.consent import Consent
+from pkop_portal.locks import NAMESPACE_CITIZEN, advisory_xact_lock
 from reception.models import Absence, Booking, BookingEvent, Slot
 
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -44,20 +45,31 @@ class BookingResult:
     created: bool
 
 
+MANAGE_TOKEN_PURPOSE = "reception.manage"  # noqa: S105 (a purpose label, not a secret)
+
+
 def hash_token(token: str) -> str:
+    """The stored hash of a manage-link token (the token itself is 192 key-derived bits)."""
     return hashlib.sha256(f"reception.manage:{token}".encode()).hexdigest()
 
 
-def manage_token(booking: Booking) -> str:
-    """The private manage-link token (192 bits), derived from SECRET_KEY and the booking's
-    random nonce. The database keeps only the nonce and the token's hash, so neither a database
-    copy nor the outbox holds a usable link; e-mails derive it again when they are sent."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"reception.manage:{booking.number}:{booking.token_nonce}".encode(),
-        hashlib.sha256,
-    ).digest()
+def _derive_manage_token(booking: Booking, key: str) -> str:
+    digest = keys.digest(MANAGE_TOKEN_PURPOSE, f"{booking.number}:{booking.token_nonce}", key=key)
     return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def manage_token(booking: Booking) -> str | None:
+    """The private manage-link token of `booking`, derived from its random nonce under the
+    accepted key (pkop_portal.keys) that made its stored hash; None once that key is retired.
+
+    The database keeps only the nonce and the token's hash, so neither a database copy nor the
+    outbox holds a usable link; e-mails derive it again when they are sent."""
+    found = None
+    for key in keys.all_keys():
+        token = _derive_manage_token(booking, key)
+        if constant_time_compare(hash_token(token), booking.token_hash):
+            found = found or token
+    return found
 
 
 def _local_day(moment: datetime):
@@ -87,11 +99,7 @@ def _check_slot(slot: Slot, now: datetime) -> None:
 
 def _lock_citizen(iin: str) -> None:
     """Serialise bookings of one citizen (count limits); always taken before the slot lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # One 64-bit key: a namespace for citizen locks in the high bits, the IIN's CRC below.
-            key = (4201 << 32) | zlib.crc32(iin.encode())
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    advisory_xact_lock(namespace=NAMESPACE_CITIZEN, value=iin)
 
 
 def _new_number() -> str:
@@ -99,20 +107,28 @@ def _new_number() -> str:
 
 
 def booking_create(
-    *, slot_id: int, data: BookingInput, idempotency_key: str, now: datetime | None = None
+    *,
+    slot_id: int,
+    data: BookingInput,
+    idempotency_key: str,
+    consent: Consent | None = None,
+    now: datetime | None = None,
 ) -> BookingResult:
     """Book a seat in a slot for a citizen.
 
-    Inputs: the form's one-time key; a repeat with the same key returns the same booking.
+    Inputs: the form's one-time key; a repeat with the same key returns the same booking; the
+    citizen's personal-data consent (pkop_portal.consent.consent_given), stored on the booking.
     Effects: Booking (status booked, lowest free seat) and a history row, in one transaction.
     Raises ValidationError(code="slot_taken" | "already_booked" | "too_many" | "slot_cancelled"
-    | "outside_window" | "not_working_day" | "absent" | "no_contact").
+    | "outside_window" | "not_working_day" | "absent" | "no_contact" | "no_consent").
     """
     existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return BookingResult(existing, None, False)
     if not (data.phone or data.email):
         raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
+    if consent is None:
+        raise ValidationError(_("Consent to personal-data processing is required."), "no_consent")
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -165,8 +181,9 @@ def booking_create(
                 topic=data.topic,
                 description=data.description,
                 idempotency_key=idempotency_key,
+                **consent.record_fields(),
             )
-            token = manage_token(booking)
+            token = _derive_manage_token(booking, keys.current_key())
             booking.token_hash = hash_token(token)
             booking.save()
             BookingEvent.objects.create(booking=booking, status=Booking.Status.BOOKED)
@@ -184,7 +201,12 @@ def booking_create(
 
 
 def booking_get_by_token(token: str) -> Booking | None:
-    return Booking.objects.filter(token_hash=hash_token(token)).select_related("slot").first()
+    """The booking whose manage link carries `token`, else None. A link made under a key that
+    is no longer accepted (removed from PORTAL_SECRETS_KEY_FALLBACKS) stops working."""
+    booking = Booking.objects.filter(token_hash=hash_token(token)).select_related("slot").first()
+    if booking is None or manage_token(booking) is None:
+        return None
+    return booking
 
 
 @transaction.atomic
@@ -209,6 +231,37 @@ def booking_cancel(*, booking_id: int, by=None, reason: str = "") -> Booking:
     BookingEvent.objects.create(booking=booking, status=booking.status, by=by, note=reason)
     _notify(booking, "reception.cancelled")
     return booking
+
+
+@transaction.atomic
+def slot_cancel(
+    *, slot_id: int, by, reason: str = "", now: datetime | None = None
+) -> list[Booking]:
+    """Cancel a reception time (staff): it is no longer offered, and every active booking in it
+    is cancelled by staff (booking_cancel with `by`), each with the citizen's cancellation
+    notice and updated invitation, all in one transaction: either all or nothing.
+
+    Inputs: the slot, the staff member (needs reception.change_slot), an optional reason kept
+    in each booking's history. Returns the bookings cancelled. Side effects: one
+    "reception.cancelled" outbox row per booking. Raises PermissionDenied,
+    ValidationError(code="already_cancelled" | "started").
+    """
+    if not by.has_perm("reception.change_slot"):
+        raise PermissionDenied
+    now = now or timezone.now()
+    # Slot first, then its bookings: the order booking_create and booking_reschedule lock in.
+    slot = Slot.objects.select_for_update().get(pk=slot_id)
+    if slot.is_cancelled:
+        raise ValidationError(_("This time is already cancelled."), code="already_cancelled")
+    if slot.starts_at <= now:
+        raise ValidationError(
+            _("This time has already begun; mark the visits in the reception agenda instead."),
+            code="started",
+        )
+    slot.is_cancelled = True
+    slot.save(update_fields=["is_cancelled"])
+    active = slot.bookings.filter(is_active=True).order_by("seat").values_list("pk", flat=True)
+    return [booking_cancel(booking_id=pk, by=by, reason=reason) for pk in list(active)]
 
 
 def _too_late_to_change(booking: Booking, now: datetime) -> bool:
@@ -362,15 +415,38 @@ def booking_mark_visit(*, booking_id: int, by, attended: bool, summary: str = ""
     return booking
 
 
-def booking_to_appeal(*, booking_id: int, by, kind: str, category, subject: str, text: str):
+def booking_may_register_appeal(user) -> bool:
+    """Registering a visit as an appeal needs the right to add appeals and to see the booking:
+    a Head, or a Reception secretary who is also a Registrar; not a Reception secretary alone
+    (who may change bookings but not register appeals)."""
+    return user.has_perm("appeals.add_appeal") and user.has_perm("reception.view_booking")
+
+
+def booking_to_appeal(
+    *, booking_id: int, by, kind: str, category, subject: str, text: str, form_key: str = ""
+):
     """Register the unresolved issue of a visit as an appeal (channel: personal reception),
-    linked both ways, with the normal deadlines. Raises ValidationError(code="already_linked")."""
+    linked both ways, with the normal deadlines.
+
+    Inputs: the officer `by` (booking_may_register_appeal), the appeal's kind, category, subject
+    and text, the form's one-time key. Effects: the appeal (appeals.services.appeal_submit), the
+    link and a booking history row. Returns the SubmittedAppeal with the access code for the
+    talon; the same form sent again returns the same appeal and code instead of an error.
+    Raises PermissionDenied, ValidationError(code="already_linked").
+    """
+    # Deferred: the one place where reception's services depend on the appeals app.
     from appeals import services as appeal_services
     from appeals.enums import ApplicantType, Channel, PreferredContact
 
+    if not booking_may_register_appeal(by):
+        raise PermissionDenied
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id)
         if booking.appeal_id:
+            # A double click waited for the first request's lock: show what it registered.
+            again = appeal_services.appeal_get_submitted(form_key=form_key) if form_key else None
+            if again is not None and again.appeal.pk == booking.appeal_id:
+                return again
             raise ValidationError(
                 _("This visit is already registered as an appeal."), "already_linked"
             )
@@ -393,6 +469,7 @@ def booking_to_appeal(*, booking_id: int, by, kind: str, category, subject: str,
             ),
             received_at=booking.slot.starts_at,
             registered_by=by,
+            form_key=form_key,
         )
         booking.appeal = result.appeal
         booking.save(update_fields=["appeal", "updated_at"])

@@ -1,6 +1,5 @@
 """Public pages of personal reception: managers, free slots, booking, confirmation, manage."""
 
-import secrets
 from itertools import groupby
 
 from django.conf import settings
@@ -14,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pkop_portal import workdays
-from pkop_portal.consent import consent_text_current
-from pkop_portal.models import ConsentText
+from pkop_portal.consent import consent_given
+from pkop_portal.forms import new_form_key
 from pkop_portal.ratelimits import over_limit
 from pkop_portal.views import rate_limited
 from reception import ics, selectors, services
@@ -54,7 +53,6 @@ def manager_slots(request, manager_id: int):
 @require_http_methods(["GET", "POST"])
 def book(request, slot_id: int):
     slot = get_object_or_404(Slot.objects.select_related("manager"), pk=slot_id)
-    consent = consent_text_current(purpose=ConsentText.Purpose.RECEPTION)
     status = 200
     if request.method == "POST":
         if over_limit(request, group="reception.book", rate=settings.RECEPTION_FORM_RATE):
@@ -75,6 +73,7 @@ def book(request, slot_id: int):
                         email=data["email"],
                     ),
                     idempotency_key=data["form_key"],
+                    consent=consent_given(request, text=data["consent"]),
                 )
             except ValidationError as exc:
                 if exc.code == "slot_taken":
@@ -89,13 +88,8 @@ def book(request, slot_id: int):
                 return redirect("reception:confirmation", number=result.booking.number)
         status = 400
     else:
-        form = BookingForm(initial={"form_key": secrets.token_urlsafe(24)})
-    return render(
-        request,
-        "reception/book.html",
-        {"slot": slot, "form": form, "consent": consent},
-        status=status,
-    )
+        form = BookingForm(initial={"form_key": new_form_key()})
+    return render(request, "reception/book.html", {"slot": slot, "form": form}, status=status)
 
 
 @never_cache
@@ -178,6 +172,9 @@ def cancel(request, token: str):
 
 @require_safe
 def invitation(request, token: str):
+    # Counted with the manage link: the same token, so the same guessing budget.
+    if over_limit(request, group="reception.manage", rate=settings.RECEPTION_FORM_RATE):
+        return rate_limited(request)
     booking = _booking_or_404(token)
     manage_url = request.build_absolute_uri(reverse("reception:manage", args=[token]))
     method = "CANCEL" if not booking.is_active else "REQUEST"

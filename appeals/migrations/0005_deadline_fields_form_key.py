@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 null=True,
                 help_text="An appeal outside the company's competence is redirected by this date.",
-                verbose_name="redirect due",
+                verbose_name="redirect deadline",
             ),
         ),
         migrations.AddField(

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name="redirect_due_date",
             field=models.DateField(
                 help_text="An appeal outside the company's competence is redirected by this date.",
-                verbose_name="redirect due",
+                verbose_name="redirect deadline",
             ),
         ),
         migrations.AddConstraint(

@@ -1,8 +1,10 @@
 import factory
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from appeals import codes, enums
+from appeals import enums
 from appeals.models import Appeal, Category
+from pkop_portal import access_codes
 
 VALID_IIN = "870101300009"
 VALID_BIN = "980511400007"
@@ -37,5 +39,14 @@ class AppealFactory(factory.django.DjangoModelFactory):
     statutory_due_date = factory.LazyAttribute(lambda o: o.due_date)
     redirect_due_date = factory.LazyAttribute(lambda o: o.registration_date)
     access_code_hash = factory.LazyAttribute(
-        lambda o: codes.hash_access_code(number=o.number, code=o.code)
+        lambda o: access_codes.hash_access_code(number=o.number, code=o.code)
     )
+
+
+def staff_user(username: str, group: str, email: str = "") -> User:
+    """An active staff member of one group, fresh from the database (empty permission cache)."""
+    user = User.objects.create_user(
+        username, email=email, is_staff=True, first_name=username.title()
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return User.objects.get(pk=user.pk)

@@ -6,11 +6,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from appeals import codes, enums, services
+from appeals import enums, services
 from appeals.models import Appeal, AppealAttachment, AppealEvent, Category
 from appeals.tests.factories import VALID_IIN, AppealFactory
 from appeals.tests.files import PDF, upload
 from notifications.models import Notification
+from pkop_portal import access_codes
+from pkop_portal.consent import Consent
 from pkop_portal.models import ConsentText
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +40,7 @@ def submit(received_at=None, **overrides):
     return services.appeal_submit(
         data=appeal_input(**overrides),
         received_at=received_at,
-        consent=ConsentText.objects.get(purpose="appeal"),
-        consent_ip="10.1.2.3",
+        consent=Consent(text=ConsentText.objects.get(purpose="appeal"), ip="10.1.2.3"),
     )
 
 
@@ -55,7 +56,7 @@ def test_submit_registers_with_number_dates_code_history_and_notification(
     assert appeal.registration_date == date(2026, 11, 30)
     assert appeal.due_date == date(2026, 12, 22)  # 15 working days, Independence Day skipped
     assert appeal.status == enums.Status.REGISTERED
-    assert codes.check_access_code(
+    assert access_codes.check_access_code(
         number=appeal.number, code=result.access_code, stored_hash=appeal.access_code_hash
     )
     assert result.access_code not in appeal.access_code_hash

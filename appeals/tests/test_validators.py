@@ -1,8 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from appeals import codes
-from appeals.validators import is_valid_kz_number, kz_check_digit, validate_bin, validate_iin
+from pkop_portal.validators import is_valid_kz_number, kz_check_digit, validate_bin, validate_iin
 
 
 @pytest.mark.parametrize("value", ["870101300009", "900401300008", "980511400007"])
@@ -43,17 +42,3 @@ def test_check_digit_uses_second_weights_when_first_gives_ten():
     weights = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
     second = sum(int(d) * w for d, w in zip(base, weights, strict=True)) % 11
     assert digit == (second if second != 10 else None)
-
-
-def test_access_code_is_long_unambiguous_and_hashed():
-    code = codes.new_access_code()
-    assert len(code) == 12
-    assert set(code) <= set(codes.ALPHABET)
-    assert not set(code) & set("01OIL")
-    stored = codes.hash_access_code(number="A-2026-000001", code=code)
-    assert code not in stored and len(stored) == 64
-    formatted = codes.format_code(code)
-    assert codes.check_access_code(
-        number="A-2026-000001", code=formatted.lower(), stored_hash=stored
-    )
-    assert not codes.check_access_code(number="A-2026-000002", code=code, stored_hash=stored)

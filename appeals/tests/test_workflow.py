@@ -1,32 +1,16 @@
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from appeals import enums, services, workflow
 from appeals.models import AppealEvent, Category
-from appeals.tests.factories import AppealFactory
+from appeals.tests.factories import AppealFactory, staff_user
 from pkop_portal import workdays
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username, group):
-    user = User.objects.create_user(username, is_staff=True, first_name=username.title())
-    user.groups.add(Group.objects.get(name=group))
-    return User.objects.get(pk=user.pk)  # fresh permission cache
-
-
-@pytest.fixture
-def head():
-    return staff("head", "Head")
-
-
-@pytest.fixture
-def executor():
-    return staff("executor", "Executor")
 
 
 def registered(**kwargs):
@@ -58,7 +42,18 @@ def test_only_heads_assign_and_extend(executor):
     assert appeal.events.count() == 0
 
 
-def test_extend_within_two_months_notifies_applicant(head, django_capture_on_commit_callbacks):
+@pytest.fixture
+def november(clock):
+    """Today is Monday 16 November 2026 in Shymkent, before the due dates used below."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    clock.set(datetime(2026, 11, 16, 11, 0, tzinfo=ZoneInfo("Asia/Almaty")))
+
+
+def test_extend_within_two_months_notifies_applicant(
+    head, november, django_capture_on_commit_callbacks
+):
     appeal = registered(registration_date=date(2026, 11, 2), due_date=date(2026, 11, 23))
     with django_capture_on_commit_callbacks(execute=True):
         workflow.appeal_extend(
@@ -84,7 +79,7 @@ def test_extend_within_two_months_notifies_applicant(head, django_capture_on_com
         (date(2026, 12, 20), "  ", "no_reason"),
     ],
 )
-def test_extend_refusals(head, new_due, reason, code):
+def test_extend_refusals(head, november, new_due, reason, code):
     appeal = registered(registration_date=date(2026, 11, 2), due_date=date(2026, 11, 23))
     with pytest.raises(ValidationError) as exc:
         workflow.appeal_extend(appeal_id=appeal.pk, by=head, new_due=new_due, reason=reason)
@@ -124,7 +119,7 @@ def test_late_answer_is_never_on_time(executor):
 
 
 def test_executor_cannot_act_on_others_appeals(executor):
-    other = staff("other", "Executor")
+    other = staff_user("other", "Executor")
     appeal = registered(executor=other, status=enums.Status.IN_WORK)
     with pytest.raises(PermissionDenied):
         workflow.appeal_answer(
@@ -152,23 +147,101 @@ def test_answer_needs_reasoning_and_legal_basis(head):
 
 def test_redirect_records_body_and_warns_when_late(head):
     old = workdays.local_now().date() - timedelta(days=14)
-    appeal = registered(registration_date=old)
-    result = workflow.appeal_redirect(
-        appeal_id=appeal.pk, by=head, to_body="Акимат г. Шымкента", reason="Вопрос ЖКХ"
-    )
+    appeal = registered(registration_date=old, redirect_due_date=old + timedelta(days=5))
+    with translation.override("en"):
+        result = workflow.appeal_redirect(
+            appeal_id=appeal.pk, by=head, to_body="Акимат г. Шымкента", reason="Вопрос ЖКХ"
+        )
     appeal.refresh_from_db()
     assert (appeal.status, appeal.redirected_to) == ("redirected", "Акимат г. Шымкента")
     assert result.warning == "Redirected later than 3 working days after registration."
 
 
-def test_possible_crime_must_be_referred_not_closed(head):
+def test_possible_crime_is_not_answered_redirected_or_closed_before_the_referral(head):
     appeal = registered(is_anonymous=True, possible_crime=True, email="")
-    with pytest.raises(ValidationError) as exc:
-        workflow.appeal_not_consider(appeal_id=appeal.pk, by=head, reason="anonymous", note="n")
-    assert exc.value.code == "referral_required"
-    workflow.appeal_redirect(appeal_id=appeal.pk, by=head, to_body="Полиция", reason="угроза")
+    steps = [
+        lambda: workflow.appeal_answer(
+            appeal_id=appeal.pk, by=head, outcome="explained", reasoning="r", legal_basis="l"
+        ),
+        lambda: workflow.appeal_not_consider(
+            appeal_id=appeal.pk, by=head, reason="anonymous", note="n"
+        ),
+        lambda: workflow.appeal_redirect(
+            appeal_id=appeal.pk, by=head, to_body="Полиция", reason="угроза"
+        ),
+    ]
+    for step in steps:
+        with pytest.raises(ValidationError) as exc:
+            step()
+        assert exc.value.code == "referral_required"
     appeal.refresh_from_db()
-    assert appeal.status == "redirected"
+    assert (appeal.status, appeal.events.count()) == ("registered", 0)
+
+
+def test_referral_is_recorded_then_the_appeal_may_be_closed(head):
+    appeal = registered(is_anonymous=True, possible_crime=True, email="")
+    today = workdays.local_now().date()
+    workflow.appeal_refer(
+        appeal_id=appeal.pk,
+        by=head,
+        authority="Полиция г. Шымкента",
+        referred_on=today,
+        note="Исх. № 15-02/311",
+    )
+    event = appeal.events.get()
+    assert (event.kind, event.by, event.new_value, event.note, event.is_public) == (
+        "referred",
+        head,
+        f"Полиция г. Шымкента, {today:%d.%m.%Y}",
+        "Исх. № 15-02/311",
+        True,
+    )
+    workflow.appeal_not_consider(appeal_id=appeal.pk, by=head, reason="anonymous", note="n")
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.not_considered_reason) == ("not_considered", "anonymous")
+
+
+def test_referred_possible_crime_may_be_answered(executor):
+    appeal = registered(possible_crime=True, executor=executor, status=enums.Status.IN_WORK)
+    workflow.appeal_refer(
+        appeal_id=appeal.pk,
+        by=executor,
+        authority="Прокуратура",
+        referred_on=workdays.local_now().date(),
+    )
+    workflow.appeal_answer(
+        appeal_id=appeal.pk, by=executor, outcome="explained", reasoning="r", legal_basis="l"
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == "answered"
+
+
+@pytest.mark.parametrize(
+    ("authority", "days", "code"),
+    [(" ", 0, "no_authority"), ("Полиция", 1, "bad_date"), ("Полиция", -30, "bad_date")],
+)
+def test_referral_needs_authority_and_a_date_between_receipt_and_today(head, authority, days, code):
+    appeal = registered(possible_crime=True)
+    with pytest.raises(ValidationError) as exc:
+        workflow.appeal_refer(
+            appeal_id=appeal.pk,
+            by=head,
+            authority=authority,
+            referred_on=workdays.local_now().date() + timedelta(days=days),
+        )
+    assert exc.value.code == code
+    assert not appeal.events.exists()
+
+
+def test_referral_by_an_executor_of_another_appeal_is_refused(executor):
+    appeal = registered(possible_crime=True, executor=staff_user("other", "Executor"))
+    with pytest.raises(PermissionDenied):
+        workflow.appeal_refer(
+            appeal_id=appeal.pk,
+            by=executor,
+            authority="Полиция",
+            referred_on=workdays.local_now().date(),
+        )
 
 
 def test_not_considered_needs_reason_and_note(head):
@@ -189,11 +262,34 @@ def test_internal_note_is_history_but_not_public(head):
     assert (event.kind, event.note, event.is_public) == ("note", "Позвонить заявителю", False)
 
 
+def test_analysts_are_read_only_and_cannot_add_notes():
+    analyst = staff_user("analyst", "Analyst")
+    appeal = registered()
+    assert analyst.has_perm("appeals.view_appeal")
+    with pytest.raises(PermissionDenied):
+        workflow.appeal_add_note(appeal_id=appeal.pk, by=analyst, note="x")
+    assert not appeal.events.exists()
+
+
+def test_notes_by_registrar_and_executor_only_on_appeals_they_see(executor):
+    registrar = staff_user("registrar", "Registrar")
+    own = registered(registered_by=registrar, executor=executor)
+    other = registered()
+    workflow.appeal_add_note(appeal_id=own.pk, by=registrar, note="Звонил заявитель")
+    workflow.appeal_add_note(appeal_id=own.pk, by=executor, note="Запросил справку")
+    assert list(own.events.values_list("by__username", flat=True)) == ["registrar", "executor"]
+    for user in (registrar, executor):
+        with pytest.raises(PermissionDenied):
+            workflow.appeal_add_note(appeal_id=other.pk, by=user, note="x")
+    assert not other.events.exists()
+
+
 def test_repeat_is_flagged_on_registration_then_linked_or_dismissed(head):
     from appeals.tests.test_services import appeal_input
+    from pkop_portal.consent import Consent
     from pkop_portal.models import ConsentText
 
-    consent = ConsentText.objects.get(purpose="appeal")
+    consent = Consent(text=ConsentText.objects.get(purpose="appeal"))
     first = services.appeal_submit(data=appeal_input(), consent=consent).appeal
     other_category = services.appeal_submit(
         data=appeal_input(category=Category.objects.get(slug="employment")), consent=consent
@@ -222,9 +318,10 @@ def test_repeats_older_than_twelve_months_are_not_flagged():
     from zoneinfo import ZoneInfo
 
     from appeals.tests.test_services import appeal_input
+    from pkop_portal.consent import Consent
     from pkop_portal.models import ConsentText
 
-    consent = ConsentText.objects.get(purpose="appeal")
+    consent = Consent(text=ConsentText.objects.get(purpose="appeal"))
     old = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
     services.appeal_submit(data=appeal_input(), consent=consent, received_at=old)
     new = services.appeal_submit(data=appeal_input(), consent=consent).appeal

@@ -2,7 +2,7 @@ import contextlib
 
 import pytest
 
-from notifications import sms
+from notifications import services, sms
 from pkop_portal.celery import app
 
 
@@ -16,7 +16,10 @@ def sms_outbox():
 
 @contextlib.contextmanager
 def celery_publishing_to(url: str, settings):
-    """Make this process publish tasks to a real broker at `url` instead of running them eagerly."""
+    """Make this process publish tasks to a real broker at `url` instead of running them eagerly.
+
+    The broker's outage state (services.broker_outage) starts and ends clean: it belongs to the
+    broker, and this is another one."""
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = url
     app.conf.task_always_eager = False
@@ -24,12 +27,14 @@ def celery_publishing_to(url: str, settings):
     # Celery caches its connection and producer pools; drop them so the new URL is used.
     app._pool = None
     app.amqp._producer_pool = None
+    services.broker_outage.reset()
     try:
         yield app
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
         app._pool = None
         app.amqp._producer_pool = None
+        services.broker_outage.reset()
 
 
 @pytest.fixture

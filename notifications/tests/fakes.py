@@ -3,6 +3,7 @@
 Both listen on 127.0.0.1 on a free port, record what they receive and answer as told.
 """
 
+import contextlib
 import json
 import socketserver
 import threading
@@ -12,12 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeSMSGateway:
-    """HTTP gateway: records POSTs; `status` and `delay` decide the answer."""
+    """HTTP gateway: records POSTs; `status`, `delay` and `body` decide the answer (`body` may
+    contain "{phone}", replaced by the number posted, as real gateways echo it in errors)."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.status = 200
         self.delay = 0.0
+        self.body = '{"status": "accepted"}'
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -31,10 +34,13 @@ class FakeSMSGateway:
                     {"content_type": self.headers.get("Content-Type"), "fields": fields}
                 )
                 time.sleep(gateway.delay)
-                self.send_response(gateway.status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"status": "accepted"}')
+                # A client that timed out during `delay` has hung up: there is no one to answer.
+                with contextlib.suppress(ConnectionError):
+                    self.send_response(gateway.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    answer = gateway.body.replace("{phone}", fields.get("phone", ""))
+                    self.wfile.write(answer.encode())
 
             def log_message(self, *args):
                 pass
@@ -53,12 +59,16 @@ class FakeSMSGateway:
 
 
 class FakeSMTPServer:
-    """A minimal SMTP server: answers `rcpt_code`/`data_code` and stores accepted messages."""
+    """A minimal SMTP server: answers `rcpt_code`/`data_code` and stores accepted messages.
+
+    With `hold` set to an Event, a message is stored and then its "250" waits for the event
+    (a server slow to confirm: the sender may die in between)."""
 
     def __init__(self):
         self.messages: list[dict] = []
         self.rcpt_code = 250
         self.data_code = 250
+        self.hold: threading.Event | None = None
         smtp = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -66,6 +76,11 @@ class FakeSMTPServer:
                 self.wfile.write((line + "\r\n").encode())
 
             def handle(self):
+                # The client may go away (or be killed) mid-session.
+                with contextlib.suppress(OSError):
+                    self.converse()
+
+            def converse(self):
                 self.reply("220 fake.smtp ESMTP")
                 sender, recipients = None, []
                 while line := self.rfile.readline():
@@ -78,9 +93,12 @@ class FakeSMTPServer:
                         self.reply("250 OK")
                     elif verb == "RCPT":
                         code = smtp.rcpt_code
+                        address = command.split(":", 1)[1].strip(" <>")
                         if code == 250:
-                            recipients.append(command.split(":", 1)[1].strip(" <>"))
-                        self.reply(f"{code} {'OK' if code == 250 else 'try later'}")
+                            recipients.append(address)
+                        # Like Postfix, a refusal names the address it refuses.
+                        refusal = f"<{address}>: Recipient address rejected, try later"
+                        self.reply(f"{code} {'OK' if code == 250 else refusal}")
                     elif verb == "DATA":
                         self.reply("354 go ahead")
                         data = []
@@ -90,6 +108,8 @@ class FakeSMTPServer:
                             smtp.messages.append(
                                 {"from": sender, "to": recipients, "data": "".join(data)}
                             )
+                        if smtp.hold is not None:
+                            smtp.hold.wait(timeout=60)
                         self.reply(
                             f"{smtp.data_code} {'queued' if smtp.data_code == 250 else 'no'}"
                         )
@@ -116,3 +136,13 @@ class FakeSMTPServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class RaisingSMSBackend:
+    """SMS_BACKEND = "notifications.tests.fakes.RaisingSMSBackend": send() raises `error`, as a
+    gateway client with a bug does, or Celery's soft time limit firing in the middle of a send."""
+
+    error: BaseException = RuntimeError("gateway client bug")
+
+    def send(self, message) -> None:
+        raise type(self).error

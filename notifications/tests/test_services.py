@@ -1,6 +1,10 @@
+import hashlib
+import logging
+import re
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +15,7 @@ from notifications import services
 from notifications.models import Notification
 from notifications.services import Preference, Recipient, notify
 from notifications.tests.factories import NotificationFactory
-from notifications.tests.fakes import FakeSMTPServer
+from notifications.tests.fakes import FakeSMSGateway, FakeSMTPServer, RaisingSMSBackend
 from pkop_portal.models import HotlineLine
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +268,131 @@ def test_flush_queues_due_rows_and_revives_stuck_sending(settings):
     assert statuses == {due.pk: "sent", fresh.pk: "pending", stuck.pk: "sent"}
     assert len(mail.outbox) == 2
     assert services.outbox_flush() == 0
+
+
+def sending_since(seconds: float) -> Notification:
+    """A row a worker marked "sending" `seconds` ago and never finished (it was killed)."""
+    row = NotificationFactory(status=Notification.Status.SENDING, attempts=1)
+    Notification.objects.filter(pk=row.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=seconds)
+    )
+    return row
+
+
+def test_row_left_sending_for_121_s_is_requeued_by_the_flush_and_sent_once():
+    row = sending_since(121)
+    assert services.outbox_flush() == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
+    assert [m.to for m in mail.outbox] == [[row.recipient_email]]
+    assert services.outbox_flush() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_row_sending_for_30_s_is_left_alone():
+    row = sending_since(30)
+    assert services.outbox_flush() == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sending", 1)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("offset", "revived"), [(-1, False), (1, True)])
+def test_a_sending_row_is_revived_only_after_the_sending_timeout(settings, offset, revived):
+    row = sending_since(settings.NOTIFICATIONS_SENDING_TIMEOUT + offset)
+    assert services.outbox_flush() == (1 if revived else 0)
+    row.refresh_from_db()
+    assert row.status == ("sent" if revived else "sending")
+    assert len(mail.outbox) == (1 if revived else 0)
+
+
+MESSAGE_ID = re.compile(r"<notification-(\d+)\.[0-9a-f]{12}@pkop\.kz>")
+
+
+def test_a_repeat_after_a_crash_has_the_same_message_id_and_another_row_another(settings):
+    settings.DEFAULT_FROM_EMAIL = "PKOP Citizen Portal <noreply@pkop.kz>"
+    first, other = NotificationFactory(), NotificationFactory()
+    services.notification_deliver(notification_id=first.pk)
+    # The worker died after the SMTP server took the message, before the row was marked sent.
+    Notification.objects.filter(pk=first.pk).update(
+        status=Notification.Status.SENDING, updated_at=timezone.now() - timedelta(seconds=121)
+    )
+    assert services.outbox_flush() == 1
+    services.notification_deliver(notification_id=other.pk)
+
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert [m.to[0] for m in mail.outbox] == [first.recipient_email] * 2 + [other.recipient_email]
+    assert ids[0] == ids[1] == services.message_id_for(first)
+    assert ids[2] == services.message_id_for(other) != ids[0]
+    assert [MESSAGE_ID.fullmatch(i).group(1) for i in ids] == [str(first.pk)] * 2 + [str(other.pk)]
+
+
+def test_message_id_domain_falls_back_to_the_portal_host(settings):
+    settings.DEFAULT_FROM_EMAIL = "noreply"
+    row = NotificationFactory(dedupe_key="appeal.registered:7:email")
+    assert services.message_id_for(row) == (
+        f"<notification-{row.pk}.{hashlib.sha256(b'appeal.registered:7:email').hexdigest()[:12]}"
+        "@appeals.example.kz>"
+    )
+
+
+def test_message_id_goes_over_real_smtp(smtp):
+    row = NotificationFactory()
+    services.notification_deliver(notification_id=row.pk)
+    assert f"Message-ID: {services.message_id_for(row)}" in smtp.messages[0]["data"]
+
+
+def test_refused_address_is_masked_in_last_error_and_logs(smtp, caplog):
+    smtp.rcpt_code = 550
+    row = NotificationFactory(recipient_email="aigerim.sadykova@example.kz")
+    with caplog.at_level(logging.WARNING, logger="notifications"):
+        row = services.notification_deliver(notification_id=row.pk)
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error == (
+        "SMTPRecipientsRefused: {'a**************a@example.kz': (550, "
+        "b'<a**************a@example.kz>: Recipient address rejected, try later')}"
+    )
+    assert f"notification {row.pk}: failed (SMTPRecipientsRefused" in caplog.text
+    assert "aigerim.sadykova" not in caplog.text
+
+
+def test_number_echoed_by_the_sms_gateway_is_masked_in_last_error_and_logs(settings, caplog):
+    with FakeSMSGateway() as gateway:
+        settings.SMS_BACKEND, settings.SMS_GATEWAY_URL = "http", gateway.url
+        gateway.status, gateway.body = 400, '{"error": "{phone} is blacklisted"}'
+        row = NotificationFactory(
+            channel=Notification.Channel.SMS, recipient_email="", recipient_phone="+77011234567"
+        )
+        with caplog.at_level(logging.WARNING, logger="notifications"):
+            row = services.notification_deliver(notification_id=row.pk)
+    assert gateway.requests[0]["fields"]["phone"] == "+77011234567"
+    assert row.status == "failed"
+    assert row.last_error == 'gateway 400: {"error": "+7701*****67 is blacklisted"}'
+    assert "+7701*****67 is blacklisted" in caplog.text
+    assert "7011234567" not in caplog.text
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_masked(settings, caplog, monkeypatch):
+    settings.SMS_BACKEND = "notifications.tests.fakes.RaisingSMSBackend"
+    monkeypatch.setattr(RaisingSMSBackend, "error", RuntimeError("no route to +77011234567"))
+    row = NotificationFactory(
+        channel=Notification.Channel.SMS, recipient_email="", recipient_phone="+77011234567"
+    )
+    with caplog.at_level(logging.WARNING, logger="notifications"):
+        row = services.notification_deliver(notification_id=row.pk)
+    assert (row.status, row.last_error) == ("failed", "RuntimeError: no route to +7701*****67")
+    assert "Traceback (most recent call last)" in caplog.text
+    assert "RuntimeError: no route to +7701*****67" in caplog.text
+    assert "7011234567" not in caplog.text
+
+
+def test_soft_time_limit_in_the_middle_of_a_send_makes_the_row_pending_again(settings, monkeypatch):
+    settings.SMS_BACKEND = "notifications.tests.fakes.RaisingSMSBackend"
+    monkeypatch.setattr(RaisingSMSBackend, "error", SoftTimeLimitExceeded())
+    row = NotificationFactory(
+        channel=Notification.Channel.SMS, recipient_email="", recipient_phone="+77011234567"
+    )
+    row = services.notification_deliver(notification_id=row.pk)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == "no answer within 45 s"
+    assert row.retry_in is not None

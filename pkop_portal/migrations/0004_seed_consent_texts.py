@@ -7,7 +7,7 @@ from django.db import migrations
 
 from pkop_portal.permissions import grant_group_permissions, revoke_group_permissions
 
-VALID_FROM = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+VALID_FROM = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 
 TEXTS = {
     "reception": {

@@ -129,7 +129,6 @@ def test_celery_is_eager_only_without_broker():
         env={"DJANGO_IGNORE_DOTENV": "true", "DJANGO_DEBUG": "true"},
     )
     assert result.stdout.strip().splitlines()[-1] == "True"
-    assert "no broker configured, tasks run eagerly" in result.stderr
     result = run_manage(
         "shell",
         "-c",
@@ -141,4 +140,19 @@ def test_celery_is_eager_only_without_broker():
         },
     )
     assert result.stdout.strip().splitlines()[-1] == "False"
-    assert "Celery: broker redis://:***@127.0.0.1:6379/3" in result.stderr
+
+
+def test_task_mode_is_logged_once_when_the_web_server_starts_not_at_every_command():
+    local = {"DJANGO_IGNORE_DOTENV": "true", "DJANGO_DEBUG": "true"}
+    command = run_manage("shell", "-c", "print('no server here')", env=local)
+    assert command.returncode == 0, command.stderr
+    assert "Celery" not in command.stderr
+    # runserver and gunicorn load the WSGI module once per server process.
+    server = run_manage("shell", "-c", "import pkop_portal.wsgi", env=local)
+    assert [line.split(": ", 1)[1] for line in server.stderr.splitlines()] == [
+        "Celery: no broker configured, tasks run eagerly in this process "
+        "(set REDIS_URL or CELERY_BROKER_URL to use a worker)"
+    ]
+    with_broker = {**local, "REDIS_URL": "redis://:secret@127.0.0.1:6379/3"}
+    server = run_manage("shell", "-c", "import pkop_portal.wsgi", env=with_broker)
+    assert server.stderr.strip().endswith("Celery: broker redis://:***@127.0.0.1:6379/3")

@@ -2,7 +2,8 @@ from datetime import date, time
 
 import factory
 
-from appeals.validators import kz_check_digit
+from pkop_portal.consent import Consent, consent_text_current
+from pkop_portal.validators import kz_check_digit
 from reception.models import Manager, ScheduleRule
 
 
@@ -50,3 +51,8 @@ def iins(count: int) -> list[str]:
             found.append(base + str(digit))
         n += 1
     return found
+
+
+def reception_consent(ip: str = "127.0.0.1") -> Consent:
+    """The citizen's consent to the current reception text, as the booking form gives it."""
+    return Consent(text=consent_text_current(purpose="reception"), ip=ip)

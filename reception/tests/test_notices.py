@@ -12,7 +12,7 @@ from notifications.models import Notification
 from reception import services
 from reception.models import Booking, Slot
 from reception.slots import slots_generate
-from reception.tests.factories import RuleFactory
+from reception.tests.factories import RuleFactory, reception_consent
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -38,6 +38,7 @@ def book(slot, language="ru", key="k", **extra):
             **extra,
         ),
         idempotency_key=key,
+        consent=reception_consent(),
         now=NOW,
     )
 
@@ -94,6 +95,7 @@ def test_reschedule_moves_the_seat_keeps_uid_and_raises_sequence(
             full_name="B", iin="900401300008", topic="t", language="ru", email="b@example.kz"
         ),
         idempotency_key="other",
+        consent=reception_consent(),
         now=NOW,
     )
     assert other.booking.seat == 1

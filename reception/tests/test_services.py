@@ -9,7 +9,7 @@ from icalendar import Calendar
 from reception import ics, services
 from reception.models import Absence, Booking, Slot
 from reception.slots import slots_generate
-from reception.tests.factories import RuleFactory
+from reception.tests.factories import RuleFactory, iins, reception_consent
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -39,7 +39,11 @@ def tuesday_slot():
 
 def book(slot, key="k1", now=NOW, **kwargs):
     return services.booking_create(
-        slot_id=slot.pk, data=citizen(**kwargs), idempotency_key=key, now=now
+        slot_id=slot.pk,
+        data=citizen(**kwargs),
+        idempotency_key=key,
+        consent=reception_consent(),
+        now=now,
     )
 
 
@@ -179,3 +183,90 @@ def test_ics_request_then_cancel_keep_uid_and_raise_sequence(tuesday_slot):
     assert str(cancel_event["STATUS"]) == "CANCELLED"
     assert str(cancel_event["UID"]) == str(event["UID"])
     assert int(cancel_event["SEQUENCE"]) == 1
+
+
+@pytest.fixture
+def secretary():
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("secretary", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reception secretary"))
+    return User.objects.get(pk=user.pk)
+
+
+def test_slot_cancel_cancels_each_active_booking_and_notifies_each_citizen(
+    tuesday_slot, secretary, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    first = book(tuesday_slot, key="a").booking
+    second = book(tuesday_slot, key="b", iin="900401300008", email="b@example.kz").booking
+    third, fourth = iins(4)[2:]
+    other_time = Slot.objects.exclude(pk=tuesday_slot.pk).order_by("starts_at").first()
+    elsewhere = book(other_time, key="c", iin=third).booking
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = services.slot_cancel(
+            slot_id=tuesday_slot.pk, by=secretary, reason="Директор в командировке", now=NOW
+        )
+    assert [b.pk for b in cancelled] == [first.pk, second.pk]
+    tuesday_slot.refresh_from_db()
+    assert tuesday_slot.is_cancelled is True
+    for booking in (first, second):
+        booking.refresh_from_db()
+        assert (booking.status, booking.is_active, booking.sequence) == (
+            "cancelled_by_staff",
+            False,
+            1,
+        )
+        event = booking.events.last()
+        assert (event.status, event.by, event.note) == (
+            "cancelled_by_staff",
+            secretary,
+            "Директор в командировке",
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["aigerim@example.kz", "b@example.kz"]
+    elsewhere.refresh_from_db()
+    assert elsewhere.is_active  # another time of the same manager is untouched
+    with pytest.raises(ValidationError) as exc:
+        book(tuesday_slot, key="d", iin=fourth)
+    assert exc.value.code == "slot_cancelled"
+
+
+def test_slot_cancel_refusals(tuesday_slot, secretary):
+    from django.contrib.auth.models import User
+    from django.core.exceptions import PermissionDenied
+
+    book(tuesday_slot, key="a")
+    with pytest.raises(PermissionDenied):
+        services.slot_cancel(slot_id=tuesday_slot.pk, by=User.objects.create_user("x"), now=NOW)
+    with pytest.raises(ValidationError) as exc:
+        services.slot_cancel(slot_id=tuesday_slot.pk, by=secretary, now=tuesday_slot.starts_at)
+    assert exc.value.code == "started"
+    assert Booking.objects.filter(is_active=True).count() == 1
+    services.slot_cancel(slot_id=tuesday_slot.pk, by=secretary, now=NOW)
+    with pytest.raises(ValidationError) as exc:
+        services.slot_cancel(slot_id=tuesday_slot.pk, by=secretary, now=NOW)
+    assert exc.value.code == "already_cancelled"
+
+
+def test_slot_cancel_is_all_or_nothing(tuesday_slot, secretary, monkeypatch):
+    from notifications.models import Notification
+
+    book(tuesday_slot, key="a")
+    book(tuesday_slot, key="b", iin="900401300008")
+    calls = []
+    original = services._notify
+
+    def notify_then_fail_on_the_second(booking, event, dedupe_key=None):
+        calls.append(booking.pk)
+        if len(calls) == 2:
+            raise RuntimeError("outbox unavailable")
+        return original(booking, event, dedupe_key)
+
+    monkeypatch.setattr(services, "_notify", notify_then_fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        services.slot_cancel(slot_id=tuesday_slot.pk, by=secretary, now=NOW)
+    tuesday_slot.refresh_from_db()
+    assert tuesday_slot.is_cancelled is False
+    assert Booking.objects.filter(is_active=True).count() == 2
+    assert not Notification.objects.filter(event="reception.cancelled").exists()

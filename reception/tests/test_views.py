@@ -30,6 +30,7 @@ def slot():
 def form(client, slot, lang="ru"):
     html = client.get(f"/{lang}/reception/slot/{slot.pk}/book/").content.decode()
     key = html.split('name="form_key" value="')[1].split('"')[0]
+    version = html.split('name="consent_version" value="')[1].split('"')[0]
     return {
         "full_name": "Айгерим Садыкова",
         "iin": "870101300009",
@@ -38,6 +39,7 @@ def form(client, slot, lang="ru"):
         "topic": "Благотворительная помощь",
         "description": "",
         "consent": "on",
+        "consent_version": version,
         "form_key": key,
         "website": "",
     }
@@ -197,3 +199,19 @@ def test_session_never_holds_the_manage_token(client, slot):
     token = manage_token_of(client, booking)
     assert token not in str(dict(client.session))
     assert client.get("/ru/reception/booking/R-OTHER123/").status_code == 404
+
+
+def test_invitation_is_rate_limited_with_the_manage_link(client, slot, settings):
+    client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
+    token = manage_token_of(client, Booking.objects.get())
+    settings.RECEPTION_FORM_RATE = "3/h"
+    visitor = Client()
+    invitation = f"/ru/reception/manage/{token}/invitation.ics"
+    # Guessing tokens spends the same budget as using the right one.
+    assert visitor.get(f"/ru/reception/manage/{token[:-1]}x/invitation.ics").status_code == 404
+    assert visitor.get(invitation)["Content-Type"].startswith("text/calendar")
+    assert visitor.get(f"/ru/reception/manage/{token}/").status_code == 200
+    refused = visitor.get(invitation)
+    assert refused.status_code == 429
+    assert tr("Too many requests", "ru") in refused.content.decode()
+    assert b"BEGIN:VCALENDAR" not in refused.content

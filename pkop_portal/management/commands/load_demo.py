@@ -1,58 +1,91 @@
-"""Load demo data for `make run`. Idempotent: a second run changes nothing."""
+"""Load demo data for `make run`. Idempotent: a second run changes nothing.
+
+The staff login is printed last, so nothing the demo data prints can bury it.
+"""
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+
+from appeals.demo import appeal_demo_load
+from reception.demo import reception_demo_load
+
+# The demo appeals notify their (fictitious) applicants through the outbox like real ones: the
+# rows are delivered, so the admin shows them as sent, but to backends that neither print nor
+# send, whatever e-mail or SMS backend the developer has configured.
+SILENT_DELIVERY = {
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "SMS_BACKEND": "notifications.sms.LocmemSMSBackend",
+}
+FROM_ENVIRONMENT = "the value of DJANGO_DEMO_ADMIN_PASSWORD"
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    username: str
+    password: str  # what to print on the password line
+    created: bool
+
+
+def demo_staff_user() -> StaffLogin:
+    """Create the demo superuser (group Head) once; set DJANGO_DEMO_ADMIN_PASSWORD when given.
+
+    A random password is returned only when the user is created: it is never stored in clear,
+    so later runs can only say where it was shown."""
+    username = settings.DEMO_ADMIN_USERNAME
+    wanted = settings.DEMO_ADMIN_PASSWORD
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        password = wanted or secrets.token_urlsafe(12)
+        user = user_model.objects.create_superuser(
+            username=username, email=f"{username}@localhost", password=password
+        )
+        user.groups.set(Group.objects.filter(name="Head"))
+        shown = FROM_ENVIRONMENT if wanted else password
+        return StaffLogin(username=username, password=shown, created=True)
+    if wanted:
+        if not user.check_password(wanted):
+            user.set_password(wanted)
+            user.save(update_fields=["password"])
+        return StaffLogin(username=username, password=FROM_ENVIRONMENT, created=False)
+    return StaffLogin(
+        username=username,
+        password=(
+            "printed when this user was created; to choose a new one run "
+            f"`.venv/bin/python manage.py changepassword {username}`"
+        ),
+        created=False,
+    )
 
 
 class Command(BaseCommand):
-    help = "Create the demo staff superuser (password printed once) and demo data."
+    help = "Create the demo staff superuser and demo data once, then print how to log in."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        login = None
-        user_model = get_user_model()
-        username = settings.DEMO_ADMIN_USERNAME
-        wanted = settings.DEMO_ADMIN_PASSWORD
-        user = user_model.objects.filter(username=username).first()
-        if user is None:
-            password = wanted or secrets.token_urlsafe(12)
-            user = user_model.objects.create_superuser(
-                username=username, email=f"{username}@localhost", password=password
-            )
-            user.groups.set(Group.objects.filter(name="Head"))
-            self.stdout.write(self.style.SUCCESS("Demo staff login (shown once):"))
-            self.stdout.write("  URL:      http://127.0.0.1:8000/admin/")
-            self.stdout.write(f"  username: {username}")
-            self.stdout.write(f"  password: {password}")
-        elif wanted and not user.check_password(wanted):
-            user.set_password(wanted)
-            user.save(update_fields=["password"])
-            self.stdout.write(
-                f"Demo staff login: {username} / password from DJANGO_DEMO_ADMIN_PASSWORD"
-            )
-        else:
-            self.stdout.write(
-                f"Demo staff user '{username}' exists; its password was printed when it was "
-                "created (set DJANGO_DEMO_ADMIN_PASSWORD to choose one)."
-            )
-        from appeals.demo import appeal_demo_load
+        # The override wraps the transaction: deliveries run on commit, when it ends.
+        with override_settings(**SILENT_DELIVERY), transaction.atomic():
+            login = demo_staff_user()
+            appeals = appeal_demo_load()
+            managers = reception_demo_load()
 
-        created = appeal_demo_load()
-        if created:
-            self.stdout.write(f"Demo appeals created: {created}")
-        from reception.demo import reception_demo_load
-
-        managers = reception_demo_load()
+        if appeals:
+            self.stdout.write(f"Demo appeals created: {appeals}")
         if managers:
             self.stdout.write(f"Demo managers with reception schedules: {managers}")
-        if login:
-            # Printed last, so the console e-mails of the demo data do not bury it.
-            self.stdout.write(self.style.SUCCESS("Demo staff login (shown once):"))
-            self.stdout.write("  URL:      http://127.0.0.1:8000/admin/")
-            self.stdout.write(f"  username: {username}")
-            self.stdout.write(f"  password: {login}")
+        if not (appeals or managers or login.created):
+            self.stdout.write("Demo data already loaded.")
+        title = "Staff login (the password is shown only this once):"
+        if not login.created:
+            title = "Staff login:"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(title))
+        self.stdout.write(f"  URL:      {settings.PORTAL_BASE_URL.rstrip('/')}/admin/")
+        self.stdout.write(f"  username: {login.username}")
+        self.stdout.write(f"  password: {login.password}")

@@ -1,0 +1,107 @@
+"""Uploaded files, shared by every public form: count, size, and a type decided by the file's
+content (never its name or the browser's claim); the stored extension and the download name
+follow the detected type, so a file named `page.html` that is really a PDF stays a PDF."""
+
+import re
+import unicodedata
+import zipfile
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ALLOWED = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", DOCX: "DOCX"}
+# The only extensions a stored or downloaded file ever gets, one per allowed type.
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", DOCX: ".docx"}
+# What a download of anything else (e.g. a row stored before types were checked) is sent as.
+UNKNOWN_TYPE = "application/octet-stream"
+_UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+
+
+def detect_type(upload) -> str | None:
+    """MIME type from the first bytes (filetype); a DOCX must really be a Word package.
+    None for anything outside ALLOWED."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime in ("application/zip", DOCX):
+        try:
+            with zipfile.ZipFile(upload) as package:
+                names = set(package.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        finally:
+            upload.seek(0)
+        mime = DOCX if "word/document.xml" in names else None
+    return mime if mime in ALLOWED else None
+
+
+def validate_uploads(files, *, max_files: int | None = None, max_mb: int | None = None) -> list:
+    """Raise ValidationError with every problem of the chosen files; set `.detected_type` on
+    each accepted one. Limits default to the appeal form's (APPEALS_MAX_FILES/_FILE_MB)."""
+    max_files = settings.APPEALS_MAX_FILES if max_files is None else max_files
+    max_size = (settings.APPEALS_MAX_FILE_MB if max_mb is None else max_mb) * 1024 * 1024
+    errors = []
+    if len(files) > max_files:
+        errors.append(
+            ValidationError(
+                _("Attach at most %(count)d files.") % {"count": max_files}, code="too_many_files"
+            )
+        )
+    for upload in files:
+        if upload.size > max_size:
+            errors.append(
+                ValidationError(
+                    _("“%(name)s” is larger than %(limit)s.")
+                    % {"name": upload.name, "limit": filesizeformat(max_size)},
+                    code="file_too_large",
+                )
+            )
+            continue
+        if upload.size == 0:
+            errors.append(
+                ValidationError(_("“%(name)s” is empty.") % {"name": upload.name}, code="empty")
+            )
+            continue
+        mime = detect_type(upload)
+        if mime is None:
+            errors.append(
+                ValidationError(
+                    _("“%(name)s” is not a PDF, JPEG, PNG or DOCX file.") % {"name": upload.name},
+                    code="file_type",
+                )
+            )
+            continue
+        upload.detected_type = mime
+    if errors:
+        raise ValidationError(errors)
+    return files
+
+
+def upload_type(upload) -> str:
+    """The detected type of an upload (set by validate_uploads, else detected now).
+
+    Raises ValidationError(code="file_type") for anything outside ALLOWED: a service never
+    stores a file on the strength of its name or the browser's Content-Type."""
+    mime = getattr(upload, "detected_type", None) or detect_type(upload)
+    if mime not in ALLOWED:
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, JPEG, PNG or DOCX file.") % {"name": upload.name},
+            code="file_type",
+        )
+    return mime
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """A file name safe to offer for download: the original stem without path, control or
+    shell-special characters, with the extension of the stored type (not the original's)."""
+    stem = PurePath(original_name.replace("\\", "/")).stem
+    stem = _UNSAFE_NAME_CHARACTERS.sub("_", unicodedata.normalize("NFC", stem)).strip(" ._")
+    extension = EXTENSIONS.get(content_type, ".bin")
+    return f"{stem[:100] or 'attachment'}{extension}"
