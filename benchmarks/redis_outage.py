@@ -333,11 +333,14 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="pkop-redis-outage-"))
     processes = Processes(work)
-    # A plain `kill` of this script cleans up as Ctrl-C does.
+    # Ctrl-C, and a plain `kill` of this script, stop every process it started (see Processes).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ok = False
     try:
         ok = run(args, work, processes)
+    except KeyboardInterrupt:
+        print("interrupted: stopping every process this run started", file=sys.stderr)
     finally:
         processes.stop_all()
         if ok and not args.keep:
