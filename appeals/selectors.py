@@ -1,6 +1,5 @@
-"""Reads of appeals for the public pages."""
+"""Reads of appeals for the public pages and the staff admin."""
 
-import re
 import unicodedata
 
 import phonenumbers
@@ -9,9 +8,7 @@ from django.utils.crypto import constant_time_compare
 
 from appeals.models import Appeal, AppealAttachment, AppealEvent
 from pkop_portal import access_codes
-
-# What a phone number may be typed with (ASCII only, like every number the portal accepts).
-PHONE_TYPED = re.compile(r"^[0-9 +().\-]{5,32}$", re.ASCII)
+from pkop_portal.validators import is_ascii_digits, is_typed_phone
 
 
 def _normalise_number(number: str) -> str:
@@ -31,7 +28,7 @@ def appeal_get_for_applicant(*, number: str, code: str) -> Appeal | None:
 
 
 def _typed_phone_e164(value: str) -> str:
-    if not PHONE_TYPED.match(value):
+    if not value or not is_typed_phone(value):
         return ""
     try:
         parsed = phonenumbers.parse(value, "KZ")
@@ -45,12 +42,12 @@ def _typed_phone_e164(value: str) -> str:
 def _contact_matches(*, typed: str, iin: str, email: str, phone: str) -> bool:
     """Whether `typed` is the IIN, the e-mail address or the phone number on file.
 
-    Normalised first (NFKC folds full-width forms; spaces dropped from an IIN; e-mail compared
-    without case; the phone parsed with region KZ) and compared with ASCII digits only; all
-    three comparisons run whatever matches."""
-    value = unicodedata.normalize("NFKC", typed).strip()
+    Under the portal's input rules (pkop_portal.validators: ASCII digits only, so a number has
+    one spelling): spaces dropped from an IIN, e-mail compared without case, the phone parsed
+    with region KZ. All three comparisons run whatever matches."""
+    value = typed.strip()
     compact = "".join(value.split())
-    typed_iin = compact if re.fullmatch(r"[0-9]{12}", compact) else ""
+    typed_iin = compact if is_ascii_digits(compact, 12) else ""
     typed_email = value.casefold() if "@" in value else ""
     typed_phone = _typed_phone_e164(value)
     results = [

@@ -20,7 +20,13 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from pkop_portal.consent import consent_text_agreed, consent_text_current
-from pkop_portal.validators import NoControlCharacters, validate_bin, validate_iin
+from pkop_portal.validators import (
+    PHONE_INPUT_LENGTH,
+    NoControlCharacters,
+    is_typed_phone,
+    validate_bin,
+    validate_iin,
+)
 
 # secrets.token_urlsafe(24) gives 32 characters; the booking column holds 64.
 FORM_KEY_LENGTH = 64
@@ -153,12 +159,6 @@ class BINField(forms.CharField):
         super().__init__(**kwargs)
 
 
-# What a person may type in a phone number: digits 0-9 and the usual separators. phonenumbers
-# would also read full-width and Arabic-Indic digits; one number must have one spelling.
-_PHONE_CHARACTERS = re.compile(r"[0-9 +().\-]*", re.ASCII)
-PHONE_INPUT_LENGTH = 32
-
-
 class TypedPhoneInput(RegionalPhoneNumberWidget):
     """Shows a stored number in the national format, but what the person typed exactly as
     typed when the form comes back with an error."""
@@ -190,7 +190,7 @@ class PhoneField(PhoneNumberField):
         raw = forms.CharField.to_python(self, value)
         if raw:
             django_validators.MaxLengthValidator(PHONE_INPUT_LENGTH)(raw)
-            if not _PHONE_CHARACTERS.fullmatch(raw):
+            if not is_typed_phone(raw):
                 raise ValidationError(
                     _(
                         "Type the phone number with the digits 0–9; only spaces, +, brackets, "

@@ -22,6 +22,18 @@ _TWELVE_DIGITS = re.compile(r"[0-9]{12}", re.ASCII)
 # The IIN's 7th digit: the century of birth and the sex (odd: male, even: female).
 IIN_CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
 
+# What a person may type in a phone number: digits 0-9 and the usual separators. phonenumbers
+# would also read full-width and Arabic-Indic digits; one number must have one spelling.
+PHONE_INPUT_LENGTH = 32
+_PHONE_CHARACTERS = re.compile(r"[0-9 +().\-]*", re.ASCII)
+
+
+def is_typed_phone(value: str) -> bool:
+    """Whether `value` is typed as the portal accepts a phone number (ASCII digits, spaces,
+    +, brackets, hyphens and dots, at most PHONE_INPUT_LENGTH characters)."""
+    return len(value) <= PHONE_INPUT_LENGTH and bool(_PHONE_CHARACTERS.fullmatch(value))
+
+
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 # Tab and newline are ordinary text; every other C0/C1 control character (and DEL) is not.

@@ -413,6 +413,8 @@ def test_download_name_and_type_never_come_from_what_was_sent(client):
 
 
 def test_attachment_download_is_scoped_to_the_appeals_the_user_may_see(client):
+    from appeals.tests.files import PDF
+
     executor = User.objects.create_user("ex", is_staff=True)
     executor.groups.add(Group.objects.get(name="Executor"))
     other = User.objects.create_user("other", is_staff=True)
@@ -420,8 +422,12 @@ def test_attachment_download_is_scoped_to_the_appeals_the_user_may_see(client):
     mine = attached(AppealFactory(executor=executor))
     theirs = attached(AppealFactory(executor=other))
     client.force_login(executor)
-    assert download(client, mine).status_code == 200
-    assert download(client, theirs).status_code == 404
+    own = download(client, mine)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF
+    refused = download(client, theirs)
+    assert refused.status_code == 404
+    assert not hasattr(refused, "streaming_content")  # the 404 page, not the file
     # The attachment id of another appeal under one's own appeal's URL: 404 as well.
     crossed = client.get(f"{URL}{mine.appeal_id}/attachment/{theirs.pk}/")
     assert crossed.status_code == 404

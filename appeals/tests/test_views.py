@@ -264,6 +264,10 @@ def test_failed_tracking_attempts_are_rate_limited(client, settings):
         client.post("/en/appeals/track/", {"number": appeal.number, "code": "WRONG"})
     blocked = client.post("/en/appeals/track/", {"number": appeal.number, "code": "ABCD2345EFGH"})
     assert blocked.status_code == 429
+    assert "You have sent this form too many times" in blocked.content.decode()
+    # Even the right code waits: the appeal is not opened for this browser.
+    detail = client.get(f"/en/appeals/track/{appeal.number}/")
+    assert detail["Location"] == f"/en/appeals/track/?number={appeal.number}"
 
 
 def test_detail_needs_the_code_first(client):
