@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pkop_portal import enums
+
 
 class ApplicantType(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
@@ -31,10 +33,7 @@ class Channel(models.TextChoices):
 ORAL_CHANNELS = {Channel.RECEPTION, Channel.PHONE}
 
 
-class PreferredContact(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-    BOTH = "both", _("E-mail and SMS")
+PreferredContact = enums.PreferredContact
 
 
 class Status(models.TextChoices):

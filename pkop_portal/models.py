@@ -112,3 +112,40 @@ class ConsentRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Sequence(models.Model):
+    """Last number issued per (prefix, year) for every numbered record (charity requests,
+    hotline reports, …): one UPDATE … RETURNING takes it under a row lock, so numbers are
+    consecutive, never duplicated and never skipped (pkop_portal.sequences)."""
+
+    prefix = models.CharField(_("prefix"), max_length=4)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="sequence_unique_prefix_year")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class StoredFile(models.Model):
+    """Abstract: an upload kept under a random name with the extension of its detected type
+    (pkop_portal.uploads.store_upload); the name it was sent with is kept only for display."""
+
+    stored_name = models.CharField(_("stored name"), max_length=80)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name

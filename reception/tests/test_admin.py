@@ -125,10 +125,11 @@ def test_slot_cannot_be_cancelled_by_a_tick_in_place(secretary_client):
 
 
 def test_cancel_action_confirms_then_cancels_and_notifies(
-    secretary_client, django_capture_on_commit_callbacks
+    secretary_client, django_capture_on_commit_callbacks, clock
 ):
     from django.core import mail
 
+    clock.set(NOW)
     slot = booked_slot()
     action = {"action": "cancel_slots", "_selected_action": [slot.pk]}
     page = secretary_client.post(SLOTS, action).content.decode()

@@ -69,7 +69,10 @@ def test_confirmation_has_invitation_and_a_working_manage_link(
     assert result.manage_token not in str(Notification.objects.get().context)
 
 
-def test_cancellation_notice_carries_a_cancel_invitation(slots, django_capture_on_commit_callbacks):
+def test_cancellation_notice_carries_a_cancel_invitation(
+    slots, django_capture_on_commit_callbacks, clock
+):
+    clock.set(NOW)
     booking = book(slots[0]).booking
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_cancel(booking_id=booking.pk, by=None)

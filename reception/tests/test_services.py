@@ -83,7 +83,8 @@ def test_one_active_booking_per_citizen_and_manager(tuesday_slot):
     assert exc.value.code == "already_booked"
 
 
-def test_cancelled_booking_frees_the_seat_and_never_blocks(tuesday_slot):
+def test_cancelled_booking_frees_the_seat_and_never_blocks(tuesday_slot, clock):
+    clock.set(NOW)
     first = book(tuesday_slot, key="a").booking
     cancelled = services.booking_cancel(booking_id=first.pk)
     assert (cancelled.status, cancelled.is_active, cancelled.sequence) == (
@@ -161,7 +162,8 @@ def test_database_rejects_a_second_active_booking_on_a_seat(tuesday_slot):
         )
 
 
-def test_ics_request_then_cancel_keep_uid_and_raise_sequence(tuesday_slot):
+def test_ics_request_then_cancel_keep_uid_and_raise_sequence(tuesday_slot, clock):
+    clock.set(NOW)
     result = book(tuesday_slot)
     booking = result.booking
     request = Calendar.from_ical(ics.booking_ics(booking, manage_url="https://x/manage/t/"))
