@@ -704,9 +704,7 @@ class Disbursement(StoredFile):
         AidItem, verbose_name=_("aid item"), on_delete=models.PROTECT, related_name="disbursement"
     )
     disbursed_on = models.DateField(_("date"))
-    method = models.CharField(
-        _("method"), max_length=16, choices=enums.DisbursementMethod.choices
-    )
+    method = models.CharField(_("method"), max_length=16, choices=enums.DisbursementMethod.choices)
     amount = models.DecimalField(_("value handed over, tenge"), validators=NON_NEGATIVE, **MONEY)
     account = models.CharField(
         _("bank account (IBAN)"),
@@ -782,13 +780,9 @@ class SocialProject(models.Model):
     description_ru = models.TextField(_("description (Russian)"))
     description_en = models.TextField(_("description (English)"))
     description_zh_hans = models.TextField(_("description (Chinese)"))
-    district = models.CharField(
-        _("district"), max_length=12, choices=enums.ProjectDistrict.choices
-    )
+    district = models.CharField(_("district"), max_length=12, choices=enums.ProjectDistrict.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=enums.ProjectStatus.choices
-    )
+    status = models.CharField(_("status"), max_length=12, choices=enums.ProjectStatus.choices)
     budget = models.DecimalField(_("budget, tenge"), validators=NON_NEGATIVE, **MONEY)
     spent = models.DecimalField(
         _("spent, tenge"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY

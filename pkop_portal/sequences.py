@@ -4,6 +4,11 @@ from django.db import connection, transaction
 
 from pkop_portal.models import Sequence
 
+# The table is pkop_portal.Sequence's (asserted by the tests); one statement, both databases.
+_UPDATE = (
+    "UPDATE pkop_portal_sequence SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last"
+)
+
 
 def take_number(*, prefix: str, year: int) -> tuple[int, str]:
     """The next number of `prefix` in `year` and its display form (e.g. (7, "C-2026-000007")).
@@ -14,8 +19,7 @@ def take_number(*, prefix: str, year: int) -> tuple[int, str]:
     use (a concurrent first use is absorbed by the unique constraint)."""
     if not connection.in_atomic_block:
         raise RuntimeError("take_number() must run inside a transaction")
-    table = Sequence._meta.db_table
-    update = f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last"
+    update = _UPDATE
     with connection.cursor() as cursor:
         cursor.execute(update, [prefix, year])
         row = cursor.fetchone()
