@@ -1,11 +1,10 @@
 """The staff UI for appeals: registration, triage and the workflow, through services only."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -29,6 +28,8 @@ from appeals.models import (
     Category,
     ExportLog,
 )
+from charity.admin_forms import ToCharityForm
+from charity.services import channels as charity_channels
 from pkop_portal import access_codes, uploads, workdays
 from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
 from pkop_portal.forms import new_form_key
@@ -160,6 +161,27 @@ MASKED_FIELDS = {
     "email": "email_masked",
     "consent_ip": "consent_ip_masked",
 }
+
+
+def may_send_to_charity(appeal: Appeal, user) -> bool:
+    """Whether the "Send to the charity procedure" button is offered: an open appeal of the
+    charity category not yet made a charity request, for its executor or a Head (the checks
+    of appeals.workflow.appeal_redirect_to_charity, which the service runs again)."""
+    return (
+        appeal.is_open
+        and appeal.category.slug == "charity"
+        and user.has_perm("appeals.change_appeal")
+        and (appeal.executor_id == user.pk or user.has_perm("appeals.assign_appeal"))
+        and charity_request_of(appeal) is None
+    )
+
+
+def charity_request_of(appeal: Appeal):
+    """The charity request made from `appeal`, or None (the reverse one-to-one)."""
+    try:
+        return appeal.charity_request
+    except ObjectDoesNotExist:
+        return None
 
 
 def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.StepResult:
@@ -411,6 +433,11 @@ class AppealAdmin(PortalModelAdmin):
                 name="appeals_appeal_workflow",
             ),
             path(
+                "<int:pk>/to-charity/",
+                self.admin_site.admin_view(self.to_charity_view),
+                name="appeals_appeal_to_charity",
+            ),
+            path(
                 "<int:pk>/attachment/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
                 name="appeals_appeal_attachment",
@@ -468,13 +495,12 @@ class AppealAdmin(PortalModelAdmin):
                     "form_key": new_form_key(),
                 }
             )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Register an appeal"),
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/appeals/appeal/register.html", context)
+        return self.admin_page(
+            request,
+            "admin/appeals/appeal/register.html",
+            title=_("Register an appeal"),
+            form=form,
+        )
 
     def export_view(self, request, file_format: str):
         """The filtered changelist as CSV or XLSX (Head); logged with the filters used."""
@@ -519,13 +545,12 @@ class AppealAdmin(PortalModelAdmin):
     def statistics_view(self, request):
         if not request.user.has_perm("appeals.view_statistics"):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Appeal statistics"),
-            "stats": selectors.appeal_statistics(queryset=Appeal.objects.all()),
-        }
-        return TemplateResponse(request, "admin/appeals/appeal/statistics.html", context)
+        return self.admin_page(
+            request,
+            "admin/appeals/appeal/statistics.html",
+            title=_("Appeal statistics"),
+            stats=selectors.appeal_statistics(queryset=Appeal.objects.all()),
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
@@ -548,14 +573,13 @@ class AppealAdmin(PortalModelAdmin):
             number=appeal.number, code=remembered.code, stored_hash=appeal.access_code_hash
         ):
             return redirect("admin:appeals_appeal_change", appeal.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Receipt (talon)"),
-            "appeal": appeal,
-            "code": access_codes.format_code(remembered.code),
-        }
-        return TemplateResponse(request, "admin/appeals/appeal/talon.html", context)
+        return self.admin_page(
+            request,
+            "admin/appeals/appeal/talon.html",
+            title=_("Receipt (talon)"),
+            appeal=appeal,
+            code=access_codes.format_code(remembered.code),
+        )
 
     def workflow_view(self, request, pk: int, action: str):
         if action not in WORKFLOW:
@@ -579,14 +603,56 @@ class AppealAdmin(PortalModelAdmin):
                 if outcome.warning:
                     self.message_user(request, outcome.warning, messages.WARNING)
                 return redirect("admin:appeals_appeal_change", appeal.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": appeal,
-            "title": f"{title}: {appeal.number}",
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
+        return self.admin_page(
+            request,
+            "admin/appeals/appeal/workflow.html",
+            original=appeal,
+            title=f"{title}: {appeal.number}",
+            form=form,
+        )
+
+    def to_charity_view(self, request, pk: int):
+        """Send an appeal of the charity category to the charitable assistance procedure: a
+        charity request made from it in one step (charity.services.channels.request_from_appeal:
+        the applicant's data copied, both linked, the appeal redirected, the applicant sent the
+        new number and access code by the channel they chose)."""
+        appeal = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not may_send_to_charity(appeal, request.user):
+            raise PermissionDenied
+        title = _("Send to the charity procedure")
+        data = request.POST if request.method == "POST" else None
+        form = ToCharityForm(data, initial={"aid_description": appeal.text})
+        if data is not None and form.is_valid():
+            try:
+                result = charity_channels.request_from_appeal(
+                    appeal_id=appeal.pk, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except PermissionDenied:
+                self.message_user(request, _("You may not do this."), messages.ERROR)
+                return redirect("admin:appeals_appeal_change", appeal.pk)
+            else:
+                charity_request = result.request
+                self.message_user(
+                    request,
+                    _(
+                        "Charity request %(number)s was made from this appeal; the applicant "
+                        "receives its number and access code."
+                    )
+                    % {"number": charity_request.number},
+                    messages.SUCCESS,
+                )
+                if request.user.has_perm("charity.view_charityrequest"):
+                    return redirect("admin:charity_charityrequest_change", charity_request.pk)
+                return redirect("admin:appeals_appeal_change", appeal.pk)
+        return self.admin_page(
+            request,
+            "admin/appeals/appeal/workflow.html",
+            original=appeal,
+            title=f"{title}: {appeal.number}",
+            form=form,
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -597,6 +663,17 @@ class AppealAdmin(PortalModelAdmin):
                 and (obj.possible_repeat or action not in REPEAT_ACTIONS)
                 and (obj.possible_crime or action not in CRIME_ACTIONS)
             ]
+            if may_send_to_charity(obj, request.user):
+                context["workflow_actions"].append(
+                    (
+                        "to_charity",
+                        _("Send to the charity procedure"),
+                        reverse("admin:appeals_appeal_to_charity", args=[obj.pk]),
+                    )
+                )
+            charity_request = charity_request_of(obj)
+            if charity_request is not None and request.user.has_perm("charity.view_charityrequest"):
+                context["charity_request"] = charity_request
             # Only appeals this user may see: the panel must not reveal others' numbers.
             context["possible_repeats"] = selectors.appeal_possible_repeats(
                 appeal=obj, user=request.user

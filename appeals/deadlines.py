@@ -14,10 +14,9 @@ from appeals import selectors
 from appeals.models import Appeal, AppealEvent
 from notifications.services import Recipient, notify
 from pkop_portal import workdays
+from pkop_portal.deadlines import EVENT_DATE_FORMAT
 
 WARN_WORKING_DAYS = 3
-# How the workflow writes dates into history rows (old_value/new_value of an extension).
-EVENT_DATE_FORMAT = "%d.%m.%Y"
 
 
 def _local_date(moment: datetime) -> date:

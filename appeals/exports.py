@@ -3,14 +3,13 @@ appeals it contained (they carry restricted personal data: IIN, address)."""
 
 import csv
 import io
-import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from appeals.models import ExportLog
+from pkop_portal.spreadsheets import XLSX_CONTENT_TYPE, safe_cell
 
 
 def _columns():
@@ -37,37 +36,20 @@ def _columns():
     ]
 
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV/DDE injection);
-# tab and carriage return also start one in some programs (OWASP).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A plain signed number (a phone in E.164) is no formula: left as it is, readable.
-_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 ]*$")
-
-
-def _safe(value):
-    """A cell value any spreadsheet shows as the stored text: characters XLSX cannot hold
-    (controls other than tab, newline, carriage return) removed, a formula start neutralised."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
-
-
 @transaction.atomic
 def appeal_export(*, queryset, file_format: str, by, filters: str) -> tuple[bytes, str]:
     """Rows of `queryset` as CSV or XLSX bytes with a content type.
 
-    Every text cell goes through _safe, so no stored text breaks the file or runs as a
-    formula. Effects: an ExportLog row (who, format, filters, row count) linked to every
-    exported appeal, written in bulk (one INSERT on PostgreSQL, however many rows).
+    Every text cell goes through pkop_portal.spreadsheets.safe_cell, so no stored text breaks
+    the file or runs as a formula. Effects: an ExportLog row (who, format, filters, row count)
+    linked to every exported appeal, written in bulk (one INSERT on PostgreSQL, however many
+    rows).
     """
     columns = _columns()
     appeal_ids, rows = [], []
     for appeal in queryset:
         appeal_ids.append(appeal.pk)
-        rows.append([_safe(get(appeal)) for _h, get in columns])
+        rows.append([safe_cell(get(appeal)) for _h, get in columns])
     header = [h for h, _get in columns]
     if file_format == "csv":
         buffer = io.StringIO()
@@ -86,7 +68,7 @@ def appeal_export(*, queryset, file_format: str, by, filters: str) -> tuple[byte
         buffer = io.BytesIO()
         workbook.save(buffer)
         content = buffer.getvalue()
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = XLSX_CONTENT_TYPE
     log = ExportLog.objects.create(
         by=by, file_format=file_format, filters=filters, row_count=len(rows)
     )

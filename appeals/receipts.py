@@ -1,28 +1,17 @@
 """Where the receipt (public) and the talon (staff) keep the access code between the
 submission and the page that shows it: a sealed cookie of that page only, for
-APPEALS_RECEIPT_SECONDS (see pkop_portal.sealed_cookies). The server keeps no copy; a reload
-in the same browser shows the code again until the cookie expires.
+APPEALS_RECEIPT_SECONDS (pkop_portal.receipts). The server keeps no copy; a reload in the same
+browser shows the code again until the cookie expires.
 """
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import translation
 
-from pkop_portal.sealed_cookies import sealed_cookie_get, sealed_cookie_set
+from pkop_portal.receipts import ReceiptPage, receipt_cookie_get, receipt_cookie_set
 
-
-@dataclass(frozen=True)
-class _Page:
-    purpose: str
-    url_name: str
-    cookie: str
-
-
-RECEIPT = _Page("appeals.receipt", "appeals:receipt", "pkop_receipt")
-TALON = _Page("appeals.talon", "admin:appeals_appeal_talon", "pkop_talon")
+RECEIPT = ReceiptPage("appeals.receipt", "appeals:receipt", "pkop_receipt")
+TALON = ReceiptPage("appeals.talon", "admin:appeals_appeal_talon", "pkop_talon")
 
 
 @dataclass(frozen=True)
@@ -31,36 +20,12 @@ class Remembered:
     code: str
 
 
-def _cookie_name(page: _Page, language: str) -> str:
-    return f"{page.cookie}_{language}"
+def _remember(response, page: ReceiptPage, payload: dict) -> None:
+    receipt_cookie_set(response, page=page, payload=payload)
 
 
-def _places(page: _Page) -> dict[str, str]:
-    """One cookie per language, each sent only to the page's path in that language."""
-    places = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            places[_cookie_name(page, language)] = reverse(page.url_name)
-    return places
-
-
-def _remember(response, page: _Page, payload: dict) -> None:
-    sealed_cookie_set(
-        response,
-        purpose=page.purpose,
-        payload=payload,
-        places=_places(page),
-        max_age=settings.APPEALS_RECEIPT_SECONDS,
-    )
-
-
-def _recall(request, page: _Page) -> dict | None:
-    return sealed_cookie_get(
-        request,
-        purpose=page.purpose,
-        name=_cookie_name(page, translation.get_language()),
-        max_age=settings.APPEALS_RECEIPT_SECONDS,
-    )
+def _recall(request, page: ReceiptPage) -> dict | None:
+    return receipt_cookie_get(request, page=page)
 
 
 def receipt_remember(response, *, appeal_id: int, code: str) -> None:

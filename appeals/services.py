@@ -14,12 +14,9 @@ rotating keys of pkop_portal.keys). So that they can be shown again without bein
   server's key (the same trade-off as the reception manage link's nonce).
 """
 
-import logging
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,11 +35,10 @@ from appeals.models import (
     NumberSequence,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import access_codes, keys, uploads, workdays
+from pkop_portal import access_codes, uploads, workdays
 from pkop_portal.consent import Consent
+from pkop_portal.form_keys import FormKeyPurposes
 from pkop_portal.locks import NAMESPACE_APPEAL_FORM, advisory_xact_lock
-
-logger = logging.getLogger(__name__)
 
 # APPK Art. 76: an answer within 15 working days of registration; an appeal outside the
 # company's competence is redirected within 3.
@@ -113,6 +109,7 @@ class SubmittedAppeal:
 # web access code is derived from it, so a resent form shows the same code without keeping it.
 FORM_KEY_PURPOSE = "appeals.form_key"
 FORM_CODE_PURPOSE = "appeals.form_code"
+FORM_KEYS = FormKeyPurposes(key=FORM_KEY_PURPOSE, code=FORM_CODE_PURPOSE)
 # A new code for a citizen who lost theirs: derived from a random nonce kept in the outbox row.
 REISSUE_CODE_PURPOSE = "appeals.reissued_code"
 
@@ -120,17 +117,10 @@ REISSUE_CODE_PURPOSE = "appeals.reissued_code"
 def appeal_get_submitted(*, form_key: str) -> SubmittedAppeal | None:
     """The appeal an earlier submission of the form with `form_key` created, with its access
     code derived again from the key (None if it was replaced since); None if there is none."""
-    appeal = Appeal.objects.filter(
-        form_key_hash__in=keys.keyed_hashes(FORM_KEY_PURPOSE, form_key)
-    ).first()
-    if appeal is None:
+    found = FORM_KEYS.find(Appeal.objects.all(), form_key)
+    if found is None:
         return None
-    code = access_codes.derived_code_matching(
-        purpose=FORM_CODE_PURPOSE,
-        secret=form_key,
-        number=appeal.number,
-        stored_hash=appeal.access_code_hash,
-    )
+    appeal, code = found
     return SubmittedAppeal(appeal=appeal, access_code=code, created=False)
 
 
@@ -145,34 +135,17 @@ def _take_number(year: int) -> tuple[int, str]:
 
 
 def _store_files(appeal: Appeal, files: list[UploadedFile], stored: list[str], message=None):
-    """Save the uploads; `stored` collects their names as they land, for cleanup on failure.
-
-    Each file is stored under a random name with the extension of its detected type (an
-    HTML/PDF polyglot named page.html lands as .pdf), never the extension it was sent with.
-    Raises ValidationError(code="file_type") for a file of no allowed type."""
+    """Save the uploads (pkop_portal.uploads.store_upload); `stored` collects their names as
+    they land, for cleanup on failure. Raises ValidationError(code="file_type") for a file of
+    no allowed type."""
     for upload in files:
-        content_type = uploads.upload_type(upload)
-        attachment = AppealAttachment(
-            appeal=appeal,
-            message=message,
-            stored_name=f"{uuid.uuid4().hex}{uploads.EXTENSIONS[content_type]}",
-            original_name=Path(upload.name).name[:255],
-            content_type=content_type,
-            size=upload.size,
-        )
-        attachment.file.save(attachment.stored_name, upload, save=False)
-        stored.append(attachment.file.name)
+        attachment = AppealAttachment(appeal=appeal, message=message)
+        stored.append(uploads.store_upload(attachment, upload))
         attachment.save()
 
 
 def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete orphaned upload %s", name, exc_info=True)
+    uploads.delete_stored(names)
 
 
 def appeal_recipient(appeal: Appeal) -> Recipient:
@@ -220,10 +193,8 @@ def appeal_submit(
         earlier = appeal_get_submitted(form_key=form_key)
         if earlier is not None:
             return earlier
-        code = access_codes.derive_access_code(purpose=FORM_CODE_PURPOSE, secret=form_key)
-    else:
-        code = access_codes.new_access_code()
-    form_key_hash = keys.keyed_hash(FORM_KEY_PURPOSE, form_key) if form_key else None
+    code = FORM_KEYS.new_code(form_key)
+    form_key_hash = FORM_KEYS.key_hash(form_key)
     stored: list[str] = []
     try:
         with transaction.atomic():

@@ -20,16 +20,11 @@ from appeals.models import Appeal
 from pkop_portal import access_codes
 from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
-from pkop_portal.ratelimits import limit_reached, over_limit
+from pkop_portal.ratelimits import over_limit
+from pkop_portal.tracking import track_login, tracked_id, tracked_remember
 from pkop_portal.views import rate_limited
 
 SESSION_TRACKED = "appeals.tracked"
-
-
-def _remember(request, appeal_id: int) -> None:
-    tracked = request.session.get(SESSION_TRACKED, [])
-    if appeal_id not in tracked:
-        request.session[SESSION_TRACKED] = [*tracked[-19:], appeal_id]
 
 
 @never_cache
@@ -50,7 +45,7 @@ def submit(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                _remember(request, result.appeal.pk)
+                tracked_remember(request, session_key=SESSION_TRACKED, record_id=result.appeal.pk)
                 response = redirect("appeals:receipt")
                 if result.access_code:
                     # A resent form gets the same code again (derived from its form key).
@@ -92,24 +87,15 @@ def receipt(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or None)
-    if request.method == "POST":
-        # Only failures count; once they reach the limit even a right code waits.
-        if limit_reached(request, group="appeals.track", rate=settings.APPEALS_TRACK_FAILURE_RATE):
-            return rate_limited(request)
-        if form.is_valid():
-            appeal = selectors.appeal_get_for_applicant(
-                number=form.cleaned_data["number"], code=form.cleaned_data["code"]
-            )
-            if appeal is not None:
-                request.session.cycle_key()
-                _remember(request, appeal.pk)
-                return redirect("appeals:detail", number=appeal.number)
-            over_limit(request, group="appeals.track", rate=settings.APPEALS_TRACK_FAILURE_RATE)
-            message = gettext("The registration number or the access code is wrong.")
-            form.add_error(None, ValidationError(message, code="no_match"))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "appeals/track.html", {"form": form}, status=status)
+    return track_login(
+        request,
+        form=TrackForm(request.POST or None),
+        find=selectors.appeal_get_for_applicant,
+        group="appeals.track",
+        session_key=SESSION_TRACKED,
+        detail_url="appeals:detail",
+        template="appeals/track.html",
+    )
 
 
 @never_cache
@@ -137,8 +123,10 @@ def lost_code(request):
 
 
 def _tracked_appeal(request, number: str) -> Appeal | None:
-    appeal_id = Appeal.objects.filter(number=number).values_list("pk", flat=True).first()
-    if appeal_id is None or appeal_id not in request.session.get(SESSION_TRACKED, []):
+    appeal_id = tracked_id(
+        request, session_key=SESSION_TRACKED, queryset=Appeal.objects, number=number
+    )
+    if appeal_id is None:
         return None
     return selectors.appeal_public_view(appeal_id=appeal_id)
 

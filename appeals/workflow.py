@@ -7,10 +7,9 @@ and an immutable history row, and creates the applicant's notification, in one t
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appeals import deadlines, enums, selectors
@@ -19,8 +18,7 @@ from appeals.models import Appeal, AppealEvent
 from appeals.services import appeal_recipient
 from notifications.services import notify
 from pkop_portal import workdays
-
-EXTENSION_LIMIT = relativedelta(months=2)
+from pkop_portal.deadlines import due_date_extension_check, due_date_set
 
 
 @dataclass(frozen=True)
@@ -142,31 +140,16 @@ def appeal_extend(*, appeal_id: int, by, new_due: date, reason: str) -> StepResu
     _require(by, "extend_appeal")
     appeal = _lock(appeal_id)
     _require_open(appeal)
-    if workdays.local_now().date() > appeal.due_date:
-        raise ValidationError(
-            _("The answer was due on %(date)s; a deadline that has passed cannot be extended.")
-            % {"date": f"{appeal.due_date:%d.%m.%Y}"},
-            code="overdue",
-        )
-    if not reason.strip():
-        raise ValidationError(_("Give the reasons for the extension."), code="no_reason")
-    if new_due <= appeal.due_date:
-        raise ValidationError(
-            _("The new due date must be later than the current one (%(date)s).")
-            % {"date": f"{appeal.due_date:%d.%m.%Y}"},
-            code="not_later",
-        )
-    limit = appeal.registration_date + EXTENSION_LIMIT
-    if new_due > limit:
-        raise ValidationError(
-            _("An appeal can be extended to at most two months after registration (%(date)s).")
-            % {"date": f"{limit:%d.%m.%Y}"},
-            code="too_late",
-        )
-    old = appeal.due_date
-    appeal.due_date = new_due
-    appeal.extended_at = timezone.now()
-    appeal.save(update_fields=["due_date", "extended_at", "updated_at"])
+    due_date_extension_check(
+        due_date=appeal.due_date,
+        registration_date=appeal.registration_date,
+        new_due=new_due,
+        reason=reason,
+        too_late_message=_(
+            "An appeal can be extended to at most two months after registration (%(date)s)."
+        ),
+    )
+    old = due_date_set(appeal, new_due)
     # deadlines.appeal_answered_on_time reads these rows back: keep EVENT_DATE_FORMAT.
     _event(
         appeal,
@@ -249,6 +232,46 @@ def appeal_redirect(*, appeal_id: int, by, to_body: str, reason: str) -> StepRes
     _notify(appeal, "appeal.redirected", {"to_body": to_body})
     warning = _("Redirected later than 3 working days after registration.") if late else ""
     return StepResult(appeal, warning)
+
+
+@transaction.atomic
+def appeal_redirect_to_charity(*, appeal_id: int, by, request_number: str) -> StepResult:
+    """Mark an appeal as passed to the charitable assistance procedure, where it became charity
+    request `request_number` (charity.services.channels.request_from_appeal, in the same
+    transaction).
+
+    Inputs: an open appeal of the "charity" category that `by` may act on (its executor, or a
+    Head). Effects: status redirected; `redirected_to` names the procedure and the request, in
+    the appeal's language (the applicant reads it); a public REDIRECTED history row. No
+    "appeal.redirected" notice: the applicant gets one message from the charity app with the
+    new number and its access code. Raises PermissionDenied, ValidationError(code="not_open" |
+    "referral_required" | "not_charity").
+    """
+    appeal = _lock(appeal_id)
+    _require_executor_or_head(by, appeal)
+    _require_open(appeal)
+    _require_referral_first(appeal)
+    if appeal.category.slug != "charity":
+        raise ValidationError(
+            _("Only an appeal of the charitable assistance category can become a charity request."),
+            code="not_charity",
+        )
+    with translation.override(appeal.language):
+        to_body = _("Charitable assistance procedure, request %(number)s") % {
+            "number": request_number
+        }
+    appeal.status = enums.Status.REDIRECTED
+    appeal.redirected_to = to_body
+    appeal.save(update_fields=["status", "redirected_to", "updated_at"])
+    _event(
+        appeal,
+        AppealEvent.Kind.REDIRECTED,
+        by,
+        field="status",
+        new=to_body,
+        note=request_number,
+    )
+    return StepResult(appeal)
 
 
 @transaction.atomic

@@ -15,4 +15,9 @@ urlpatterns = [
     path("charity/track/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("charity/report/<int:year>/", views_info.report, name="report"),
     path("social-projects/", views_info.social_projects, name="social_projects"),
+    path(
+        "social-projects/photos/<int:pk>/",
+        views_info.social_project_photo,
+        name="social_project_photo",
+    ),
 ]

@@ -61,6 +61,64 @@ def browser(live_server, browser):
     return browser
 
 
+# axe-core's impacts that fail a page: minor and moderate findings are left to review.
+AXE_FAILING_IMPACTS = {"critical", "serious"}
+# Known findings in the site's shell, not in the pages the charity journeys check (found by
+# them and reported for the shell's owner to fix): (axe rule, where on the page). The links of
+# the language switcher and of the footer are Bootstrap's #0d6efd on #f8f9fa / #f1f3f5 (4.26
+# and 4.04:1, under WCAG AA's 4.5:1; static/css/portal.css); the consent text box scrolls
+# (max-height in portal.css) but cannot take the keyboard's focus (includes/_consent.html).
+# e2e/test_charity_journey.py::test_site_shell_of_the_application_passes_axe (strict xfail)
+# fails once they are fixed: then empty this list.
+AXE_KNOWN_SHELL_FINDINGS = (
+    ("color-contrast", ".language-switcher a, footer.portal-footer a"),
+    ("scrollable-region-focusable", "#consent-text"),
+)
+
+
+def _axe_failures(page, violations, *, known) -> list[str]:
+    failures = []
+    for violation in violations:
+        if violation.get("impact") not in AXE_FAILING_IMPACTS:
+            continue
+        places = [where for rule, where in known if rule == violation["id"]]
+        nodes = [
+            ", ".join(node["target"])
+            for node in violation["nodes"]
+            if not any(
+                page.evaluate(
+                    "([target, where]) => !!document.querySelector(target)?.matches(where)",
+                    [node["target"][-1], where],
+                )
+                for where in places
+            )
+        ]
+        if nodes:
+            failures.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+                + "; ".join(nodes)
+            )
+    return failures
+
+
+@pytest.fixture(scope="session")
+def axe_check():
+    """check(page, strict=False): axe-core (axe-playwright-python, which bundles it, so nothing
+    is fetched) must find no critical or serious violation on the page as shown, apart from
+    the known findings of the site's shell above (none at all with strict=True)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, *, strict: bool = False) -> None:
+        violations = axe.run(page).response["violations"]
+        known = () if strict else AXE_KNOWN_SHELL_FINDINGS
+        failures = _axe_failures(page, violations, known=known)
+        assert not failures, f"axe-core on {page.url}:\n" + "\n".join(failures)
+
+    return check
+
+
 @pytest.fixture(autouse=True)
 def seeded_reference_data(transactional_db):
     """The rows the data migrations seed (hotline lines, groups, categories, consent text,
@@ -81,6 +139,9 @@ def seeded_reference_data(transactional_db):
         "notifications.migrations.0002_staff_group_permissions",
         "reception.migrations.0002_staff_group_permissions",
         "pkop_portal.migrations.0004_seed_consent_texts",
+        # The document types and per-category checklist, the Charity officer group and the
+        # charity permissions of every staff group.
+        "charity.migrations.0002_seed_checklist_groups",
     ):
         migration = import_module(module)
         seed = getattr(migration, "seed", None) or migration.grant

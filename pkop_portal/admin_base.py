@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -65,6 +66,12 @@ class PortalModelAdmin(admin.ModelAdmin):
                 )
             urls.append(url)
         return urls
+
+    def admin_page(self, request, template: str, **context) -> TemplateResponse:
+        """One of this admin's own pages (a step's form, a report, a confirmation) in the
+        admin's frame: the site's context and this model's options, plus `context`."""
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, **context}
+        return TemplateResponse(request, template, context)
 
 
 class PortalTabularInline(admin.TabularInline):

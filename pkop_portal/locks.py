@@ -9,6 +9,7 @@ from django.db import connection
 # namespaces never block each other; a CRC collision only makes two keys wait for each other.
 NAMESPACE_CITIZEN = 4201
 NAMESPACE_APPEAL_FORM = 4202
+NAMESPACE_CHARITY_FORM = 4203
 
 
 def advisory_xact_lock(*, namespace: int, value: str) -> None:

@@ -25,6 +25,15 @@ def mask_iin(value: str) -> str:
     return f"{value[:4]}{'*' * 6}{value[-2:]}" if value else ""
 
 
+def mask_account(value: str) -> str:
+    """'KZ86 125K ZT50 0410 0100' → '****0100': the last four characters of a bank account
+    (IBAN) only, spaces ignored, so its length tells nothing either."""
+    compact = "".join(value.split())
+    if not compact:
+        return ""
+    return "****" + (compact[-4:] if len(compact) > 4 else "")
+
+
 _EMAIL_IN_TEXT = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 
 

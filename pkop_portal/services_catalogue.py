@@ -47,7 +47,7 @@ SERVICES = (
     PortalService(
         _("Request charitable or social assistance"),
         _("For needy families: large families, low-income households, people with disabilities."),
-        "charity:request",
+        "charity:info",
     ),
     PortalService(
         _("Report to the hotline"),

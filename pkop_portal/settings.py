@@ -22,6 +22,7 @@ if (BASE_DIR / ".env").is_file() and not env.bool("DJANGO_IGNORE_DOTENV", defaul
 # An empty variable means "use the default", as if it were not set at all.
 _OWN_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_", "AXES_")
 _OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_", "RECEPTION_")
+_OWN_PREFIXES += ("CHARITY_",)
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -391,6 +392,12 @@ RATELIMIT_FAIL_OPEN = True
 # Our own check (pkop_portal.E003) requires a shared Redis cache in production; the library's
 # check does not know Django's built-in Redis cache, nor that one process may use local memory.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Charitable and social assistance --------------------------------------------------------
+# Documents attached to one application (all checklist inputs together; Django itself refuses
+# more than DATA_UPLOAD_MAX_NUMBER_FILES per request) and the size of each in MB.
+CHARITY_MAX_FILES = env.int("CHARITY_MAX_FILES", default=10)
+CHARITY_MAX_FILE_MB = env.int("CHARITY_MAX_FILE_MB", default=10)
 
 # --- Personal reception ----------------------------------------------------------------------
 # Booking window in Asia/Almaty calendar days: 1 = no same-day bookings; horizon 30 days ahead.

@@ -2,16 +2,22 @@
 content (never its name or the browser's claim); the stored extension and the download name
 follow the detected type, so a file named `page.html` that is really a PDF stays a PDF."""
 
+import logging
 import re
 import unicodedata
+import uuid
 import zipfile
+from collections.abc import Iterable
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", DOCX: "DOCX"}
@@ -105,3 +111,31 @@ def download_name(original_name: str, content_type: str) -> str:
     stem = _UNSAFE_NAME_CHARACTERS.sub("_", unicodedata.normalize("NFC", stem)).strip(" ._")
     extension = EXTENSIONS.get(content_type, ".bin")
     return f"{stem[:100] or 'attachment'}{extension}"
+
+
+def store_upload(record, upload, *, field_name: str = "file") -> str:
+    """Save `upload` as the file of `record` (an unsaved pkop_portal.models.StoredFile row) and
+    fill its columns: a random stored name with the extension of the detected type (an
+    HTML/PDF polyglot named page.html lands as .pdf, never as what it was sent as), the
+    original name without its path, the type and the size. The row itself is not saved.
+
+    Returns the storage name of the file, for `delete_stored` should the caller's transaction
+    roll back. Raises ValidationError(code="file_type") for a file of no allowed type."""
+    content_type = upload_type(upload)
+    record.stored_name = f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
+    record.original_name = PurePath(upload.name.replace("\\", "/")).name[:255]
+    record.content_type = content_type
+    record.size = upload.size
+    stored = getattr(record, field_name)
+    stored.save(record.stored_name, upload, save=False)
+    return stored.name
+
+
+def delete_stored(names: Iterable[str]) -> None:
+    """Remove files saved by `store_upload` whose rows were rolled back (never raises: a file
+    that cannot be removed is logged and left as an orphan)."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete orphaned upload %s", name, exc_info=True)

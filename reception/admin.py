@@ -9,7 +9,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,6 +16,9 @@ from django.utils.translation import ngettext
 from appeals.enums import Kind
 from appeals.models import Category
 from appeals.receipts import talon_redirect
+from charity.admin_forms import BookingToCharityForm
+from charity.models import CharityRequest
+from charity.services import channels as charity_channels
 from pkop_portal import workdays
 from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
 from pkop_portal.forms import FormKeyField, PortalForm, new_form_key
@@ -120,22 +122,21 @@ class SlotAdmin(PortalModelAdmin):
                     messages.SUCCESS,
                 )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Cancel reception times"),
-            "slots": queryset.select_related("manager").prefetch_related(
+        return self.admin_page(
+            request,
+            "admin/reception/slot/cancel_confirmation.html",
+            title=_("Cancel reception times"),
+            slots=queryset.select_related("manager").prefetch_related(
                 Prefetch(
                     "bookings",
                     queryset=Booking.objects.filter(is_active=True).order_by("seat"),
                     to_attr="active_bookings",
                 )
             ),
-            "form": form,
-            "action_name": "cancel_slots",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/reception/slot/cancel_confirmation.html", context)
+            form=form,
+            action_name="cancel_slots",
+            action_checkbox_name=ACTION_CHECKBOX_NAME,
+        )
 
 
 class BookingEventInline(PortalTabularInline):
@@ -174,6 +175,17 @@ class ToAppealForm(PortalForm):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea)
     form_key = FormKeyField()
+
+
+def may_make_charity_request(booking: Booking, user) -> bool:
+    """Whether "Register as a charity request" is offered: a visit that took place and is not
+    yet a charity request, for those who log visits (the checks of
+    charity.services.channels.request_from_booking, which the service runs again)."""
+    return (
+        booking.status == Booking.Status.ATTENDED
+        and user.has_perm("reception.change_booking")
+        and not CharityRequest.objects.filter(source_booking_id=booking.pk).exists()
+    )
 
 
 @admin.register(Booking)
@@ -249,6 +261,11 @@ class BookingAdmin(PortalModelAdmin):
                 name="reception_booking_visit",
             ),
             path(
+                "<int:pk>/to-charity/",
+                self.admin_site.admin_view(self.to_charity_view),
+                name="reception_booking_to_charity",
+            ),
+            path(
                 "<int:pk>/to-appeal/",
                 self.admin_site.admin_view(self.to_appeal_view),
                 name="reception_booking_to_appeal",
@@ -265,18 +282,17 @@ class BookingAdmin(PortalModelAdmin):
         except ValueError:
             day = workdays.local_now().date()
         manager_id = request.GET.get("manager") or None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Reception agenda"),
-            "day": day,
-            "managers": Manager.objects.filter(is_active=True),
-            "manager_id": int(manager_id) if manager_id and manager_id.isdigit() else None,
-            "bookings": selectors.booking_agenda(
+        return self.admin_page(
+            request,
+            "admin/reception/booking/agenda.html",
+            title=_("Reception agenda"),
+            day=day,
+            managers=Manager.objects.filter(is_active=True),
+            manager_id=int(manager_id) if manager_id and manager_id.isdigit() else None,
+            bookings=selectors.booking_agenda(
                 day=day, manager_id=int(manager_id) if manager_id and manager_id.isdigit() else None
             ),
-        }
-        return TemplateResponse(request, "admin/reception/booking/agenda.html", context)
+        )
 
     def _booking_form_view(
         self, request, pk, form_class, title, run, initial=None, done=None, allowed=None
@@ -298,14 +314,13 @@ class BookingAdmin(PortalModelAdmin):
                 if done is not None:
                     return done(result)
                 return redirect("admin:reception_booking_change", booking.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": booking,
-            "title": f"{title}: {booking.number}",
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/reception/booking/form.html", context)
+        return self.admin_page(
+            request,
+            "admin/reception/booking/form.html",
+            original=booking,
+            title=f"{title}: {booking.number}",
+            form=form,
+        )
 
     def visit_view(self, request, pk):
         return self._booking_form_view(
@@ -347,11 +362,56 @@ class BookingAdmin(PortalModelAdmin):
             allowed=services.booking_may_register_appeal,
         )
 
+    def to_charity_view(self, request, pk):
+        """Register the visit as a charity request in one step
+        (charity.services.channels.request_from_booking): the visitor's data copied, both
+        linked, the visitor sent the new number and access code by e-mail or SMS."""
+        booking = get_object_or_404(Booking, pk=pk)
+        if not may_make_charity_request(booking, request.user):
+            raise PermissionDenied
+
+        def done(result):
+            self.message_user(
+                request,
+                _(
+                    "Charity request %(number)s was made from this visit; the visitor receives "
+                    "its number and access code."
+                )
+                % {"number": result.request.number},
+                messages.SUCCESS,
+            )
+            if request.user.has_perm("charity.view_charityrequest"):
+                return redirect("admin:charity_charityrequest_change", result.request.pk)
+            return redirect("admin:reception_booking_change", booking.pk)
+
+        return self._booking_form_view(
+            request,
+            pk,
+            BookingToCharityForm,
+            _("Register as a charity request"),
+            lambda booking, data: charity_channels.request_from_booking(
+                booking_id=booking.pk, by=request.user, **data
+            ),
+            initial={
+                "aid_description": booking.visit_summary or booking.description or booking.topic
+            },
+            done=done,
+            allowed=lambda user: may_make_charity_request(booking, user),
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["booking_actions"] = [
             (reverse("admin:reception_booking_visit", args=[object_id]), _("Mark: attended")),
         ]
+        booking = Booking.objects.filter(pk=object_id).first()
+        if booking is not None and may_make_charity_request(booking, request.user):
+            extra_context["booking_actions"].append(
+                (
+                    reverse("admin:reception_booking_to_charity", args=[object_id]),
+                    _("Register as a charity request"),
+                )
+            )
         if services.booking_may_register_appeal(request.user):
             extra_context["booking_actions"].append(
                 (

@@ -415,6 +415,28 @@ def booking_mark_visit(*, booking_id: int, by, attended: bool, summary: str = ""
     return booking
 
 
+@transaction.atomic
+def booking_link_charity_request(*, booking_id: int, by, request_number: str) -> Booking:
+    """Record in an attended visit's history that a charity request was made from it
+    (charity.services.channels.request_from_booking, in the same transaction; the link itself
+    is the request's `source_booking`).
+
+    Needs reception.change_booking. Raises PermissionDenied,
+    ValidationError(code="not_attended").
+    """
+    if not by.has_perm("reception.change_booking"):
+        raise PermissionDenied
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.status != Booking.Status.ATTENDED:
+        raise ValidationError(
+            _("Only a visit that took place can become a charity request."), code="not_attended"
+        )
+    BookingEvent.objects.create(
+        booking=booking, status=booking.status, by=by, note=f"charity: {request_number}"
+    )
+    return booking
+
+
 def booking_may_register_appeal(user) -> bool:
     """Registering a visit as an appeal needs the right to add appeals and to see the booking:
     a Head, or a Reception secretary who is also a Registrar; not a Reception secretary alone

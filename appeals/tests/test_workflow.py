@@ -326,3 +326,47 @@ def test_repeats_older_than_twelve_months_are_not_flagged():
     services.appeal_submit(data=appeal_input(), consent=consent, received_at=old)
     new = services.appeal_submit(data=appeal_input(), consent=consent).appeal
     assert new.possible_repeat is False
+
+
+def test_redirect_to_charity_records_history_without_the_redirect_notice(head, executor):
+    appeal = registered(executor=executor, status=enums.Status.IN_WORK, language="kk")
+    workflow.appeal_redirect_to_charity(
+        appeal_id=appeal.pk, by=executor, request_number="C-2026-000007"
+    )
+    appeal.refresh_from_db()
+    with translation.override("kk"):
+        expected = translation.gettext("Charitable assistance procedure, request %(number)s") % {
+            "number": "C-2026-000007"
+        }
+    assert (appeal.status, appeal.redirected_to) == (enums.Status.REDIRECTED, expected)
+    event = appeal.events.get()
+    assert (event.kind, event.by, event.new_value, event.note, event.is_public) == (
+        "redirected",
+        executor,
+        expected,
+        "C-2026-000007",
+        True,
+    )
+    from notifications.models import Notification
+
+    assert not Notification.objects.filter(event="appeal.redirected").exists()
+    with pytest.raises(ValidationError) as exc:
+        workflow.appeal_redirect_to_charity(appeal_id=appeal.pk, by=head, request_number="C-1")
+    assert exc.value.code == "not_open"
+
+
+def test_redirect_to_charity_refusals(head, executor):
+    other = registered(category=Category.objects.exclude(slug="charity").first())
+    with pytest.raises(ValidationError) as exc:
+        workflow.appeal_redirect_to_charity(appeal_id=other.pk, by=head, request_number="C-1")
+    assert exc.value.code == "not_charity"
+    someone_elses = registered(executor=staff_user("other", "Executor"))
+    with pytest.raises(PermissionDenied):
+        workflow.appeal_redirect_to_charity(
+            appeal_id=someone_elses.pk, by=executor, request_number="C-1"
+        )
+    crime = registered(possible_crime=True)
+    with pytest.raises(ValidationError) as exc:
+        workflow.appeal_redirect_to_charity(appeal_id=crime.pk, by=head, request_number="C-1")
+    assert exc.value.code == "referral_required"
+    assert AppealEvent.objects.count() == 0

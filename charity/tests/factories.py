@@ -98,6 +98,7 @@ class HouseholdMemberFactory(factory.django.DjangoModelFactory):
 class CommitteeMeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CommitteeMeeting
+        skip_postgeneration_save = True
 
     held_on = factory.LazyFunction(timezone.localdate)
     place = "Шымкент, ул. Капал батыра, 1"
@@ -146,3 +147,100 @@ class SocialProjectFactory(factory.django.DjangoModelFactory):
     status = enums.ProjectStatus.COMPLETED
     budget = Decimal("25000000.00")
     spent = Decimal("24100000.00")
+
+
+# --- the application form and its service (charity.services.submission) ---------------------
+# Appended for the public-form tests: real small files, a filled-in form, a RequestInput.
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+    b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+# An HTML page renamed .pdf: refused by content whatever its name and declared type.
+FORGED_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+
+
+def upload(name: str = "scan.pdf", content: bytes = PDF_BYTES, content_type="application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def application_data(**overrides) -> dict:
+    """The application form as a large family fills it in (both required documents attached,
+    two household members); `overrides` replace fields, None drops one."""
+    from pkop_portal.consent import consent_text_current
+    from pkop_portal.forms import new_form_key
+
+    data = {
+        "full_name": "Айгерим Садыкова",
+        "iin": VALID_IIN,
+        "phone": "+7 701 123 45 67",
+        "email": "aigerim@example.kz",
+        "preferred_contact": "sms",
+        "district": enums.District.ABAY,
+        "address": "Шымкент, ул. Байтурсынова, 1",
+        "category": enums.Category.LARGE_FAMILY,
+        "monthly_income": "180 000",
+        "aid_kind": enums.AidKind.MONEY,
+        "amount_requested": "150000",
+        "aid_description": "Зимняя одежда и обувь для пятерых детей.",
+        "doc_id_card": upload("удостоверение.pdf"),
+        "doc_household_composition": upload("состав семьи.png", PNG_BYTES, "image/png"),
+        "doc_large_family_status": upload("многодетная.pdf"),
+        "doc_income": upload("доходы.pdf"),
+        "consent": "on",
+        "consent_version": consent_text_current(purpose="charity").version,
+        "website": "",
+        "form_key": new_form_key(),
+        "members-TOTAL_FORMS": "6",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "20",
+        "members-0-relation": enums.Relation.SPOUSE,
+        "members-0-full_name": "Ерлан Садыков",
+        "members-0-birth_date": "1988-02-02",
+        "members-0-iin": SPOUSE_IIN,
+        "members-0-status": enums.MemberStatus.WORKS,
+        "members-1-relation": enums.Relation.CHILD,
+        "members-1-full_name": "Алихан Садыков",
+        "members-1-birth_date": "15.03.2015",
+        "members-1-iin": "",
+        "members-1-status": enums.MemberStatus.STUDIES,
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def request_input(**overrides):
+    """A RequestInput as the form gives it (no documents unless given)."""
+    from charity.services.submission import MemberInput, RequestInput
+
+    values = {
+        "language": "ru",
+        "full_name": "Айгерим Садыкова",
+        "iin": VALID_IIN,
+        "phone": "+77011234567",
+        "email": "aigerim@example.kz",
+        "preferred_contact": "sms",
+        "district": enums.District.ABAY,
+        "address": "Шымкент, ул. Байтурсынова, 1",
+        "category": enums.Category.LARGE_FAMILY,
+        "monthly_income": Decimal("180000"),
+        "aid_kind": enums.AidKind.MONEY,
+        "amount_requested": Decimal("150000"),
+        "aid_description": "Зимняя одежда и обувь для пятерых детей.",
+        "members": [
+            MemberInput(
+                relation=enums.Relation.CHILD,
+                full_name="Алихан Садыков",
+                birth_date=date(2015, 3, 15),
+                iin=CHILD_IIN,
+                status=enums.MemberStatus.STUDIES,
+            )
+        ],
+    }
+    values.update(overrides)
+    return RequestInput(**values)

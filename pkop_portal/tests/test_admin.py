@@ -11,6 +11,7 @@ STAFF_GROUPS = {
     "Head",
     "Reception secretary",
     "Charity committee",
+    "Charity officer",
     "Compliance officer",
     "Analyst",
 }

@@ -71,6 +71,8 @@ def test_load_demo_prints_what_it_created_then_the_login_last(capsys, settings):
     assert lines == [
         "Demo appeals created: 12",
         "Demo managers with reception schedules: 5",
+        "Demo charity requests created: 19",
+        "Demo social projects created: 2",
         *login_lines("http://127.0.0.1:8001", f"  password: {password}", created=True),
     ]
     user = get_user_model().objects.get(username="admin")
@@ -111,7 +113,14 @@ def test_load_demo_second_run_changes_nothing_and_still_says_how_to_log_in(capsy
     assert after == before
     assert user.check_password(password)
     usernames = sorted(get_user_model().objects.values_list("username", flat=True))
-    assert usernames == ["admin", "demo.executor"]
+    assert usernames == [
+        "admin",
+        "demo.charity.chair",
+        "demo.charity.member",
+        "demo.charity.officer",
+        "demo.charity.secretary",
+        "demo.executor",
+    ]
 
 
 @pytest.mark.django_db
@@ -188,8 +197,13 @@ def test_load_demo_in_a_fresh_process_prints_no_warning_no_message_and_the_login
     first = run_fresh(*manage, "load_demo", env=env)
     assert (first.returncode, first.stderr) == (0, "")
     lines = first.stdout.splitlines()
-    assert lines[:2] == ["Demo appeals created: 12", "Demo managers with reception schedules: 5"]
-    assert lines[2:-1] == login_lines("http://127.0.0.1:8001", "", created=True)[:-1]
+    assert lines[:4] == [
+        "Demo appeals created: 12",
+        "Demo managers with reception schedules: 5",
+        "Demo charity requests created: 19",
+        "Demo social projects created: 2",
+    ]
+    assert lines[4:-1] == login_lines("http://127.0.0.1:8001", "", created=True)[:-1]
     assert lines[-1].startswith("  password: ")
     # Delivered (the outbox shows them as sent), yet none was printed above.
     outbox = run_fresh(

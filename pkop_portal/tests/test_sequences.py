@@ -37,14 +37,14 @@ def test_a_rolled_back_number_is_given_again():
         assert take_number(prefix="C", year=2026)[0] == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
         take_number(prefix="C", year=2026)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_takers_get_distinct_consecutive_numbers(race):
     def take():
         with transaction.atomic():

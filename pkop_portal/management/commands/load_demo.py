@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from appeals.demo import appeal_demo_load
+from charity.demo import charity_demo_load
 from reception.demo import reception_demo_load
 
 # The demo appeals notify their (fictitious) applicants through the outbox like real ones: the
@@ -74,12 +75,17 @@ class Command(BaseCommand):
             login = demo_staff_user()
             appeals = appeal_demo_load()
             managers = reception_demo_load()
+            charity = charity_demo_load()
 
         if appeals:
             self.stdout.write(f"Demo appeals created: {appeals}")
         if managers:
             self.stdout.write(f"Demo managers with reception schedules: {managers}")
-        if not (appeals or managers or login.created):
+        if charity.requests:
+            self.stdout.write(f"Demo charity requests created: {charity.requests}")
+        if charity.projects:
+            self.stdout.write(f"Demo social projects created: {charity.projects}")
+        if not (appeals or managers or charity.requests or charity.projects or login.created):
             self.stdout.write("Demo data already loaded.")
         title = "Staff login (the password is shown only this once):"
         if not login.created:

@@ -1,0 +1,161 @@
+"""Reads of the charity app: what staff may see, double-help overlaps, history, budgets."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from charity import enums
+from charity.models import (
+    BudgetLine,
+    CharityRequest,
+    Disbursement,
+    HouseholdMember,
+    Programme,
+    RequestEvent,
+)
+from pkop_portal import workdays
+
+# "Received aid in the last 12 months": aid handed over at most this many days before today
+# (365 days ago still counts, 366 no longer does).
+RECENT_AID_DAYS = 365
+# Requests whose aid is still to come: the answer is pending, or approved and not yet handed
+# over. Rejected, handed over (counted as recent aid instead), closed and withdrawn ones are not.
+PENDING_STATUSES = enums.WITHDRAWABLE_STATUSES
+OVERLAP_LIMIT = 50
+
+
+def request_list_for_staff(*, user) -> QuerySet[CharityRequest]:
+    """Charity requests `user` may see: all of them with the view right (charity officers, the
+    committee, Heads, superusers), none otherwise."""
+    queryset = CharityRequest.objects.select_related("officer", "programme")
+    if not (user.is_active and user.has_perm("charity.view_charityrequest")):
+        return queryset.none()
+    return queryset
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    """Other requests that touch the same people: aid handed over within RECENT_AID_DAYS and
+    requests still pending. `iins` are the IINs that were compared (applicant and members)."""
+
+    recent_aid: list[CharityRequest] = field(default_factory=list)
+    open_requests: list[CharityRequest] = field(default_factory=list)
+    iins: frozenset[str] = frozenset()
+
+    @property
+    def flag_recent_aid(self) -> bool:
+        return bool(self.recent_aid)
+
+    @property
+    def flag_open_request(self) -> bool:
+        return bool(self.open_requests)
+
+
+def request_iins(*, request: CharityRequest) -> set[str]:
+    """The applicant's IIN and every household member's IIN given in `request`."""
+    members = HouseholdMember.objects.filter(request_id=request.pk).exclude(iin="")
+    return {request.iin, *members.values_list("iin", flat=True)} - {""}
+
+
+def recent_aid_cutoff(*, today: date | None = None) -> date:
+    """The earliest hand-over date that still counts as aid "in the last 12 months"."""
+    return (today or workdays.local_now().date()) - timedelta(days=RECENT_AID_DAYS)
+
+
+def request_overlaps(*, request: CharityRequest, user=None, today: date | None = None) -> Overlaps:
+    """Double help: other requests in which the applicant's IIN or any household member's IIN
+    appears, as applicant or as household member (all four combinations), that
+    - received aid: a disbursement dated within the last RECENT_AID_DAYS days (whatever the
+      request's status now: a request withdrawn after part of its aid was handed over counts);
+    - or are still pending (PENDING_STATUSES).
+    With `user`, only requests that user may see (request_list_for_staff) are returned: staff
+    pages pass the viewer; the flags are computed over all requests (user None).
+    Newest first, at most OVERLAP_LIMIT of each kind; three queries.
+    """
+    iins = request_iins(request=request)
+    if not iins:
+        return Overlaps()
+    by_member = HouseholdMember.objects.filter(iin__in=iins).values("request_id")
+    others = request_list_for_staff(user=user) if user is not None else CharityRequest.objects.all()
+    others = others.filter(Q(iin__in=iins) | Q(pk__in=by_member)).exclude(pk=request.pk)
+    aided = Disbursement.objects.filter(disbursed_on__gte=recent_aid_cutoff(today=today)).values(
+        "item__decision__request_id"
+    )
+    recent = others.filter(pk__in=aided).order_by("-received_at", "-pk")
+    pending = others.filter(status__in=PENDING_STATUSES).order_by("-received_at", "-pk")
+    return Overlaps(
+        recent_aid=list(recent[:OVERLAP_LIMIT]),
+        open_requests=list(pending[:OVERLAP_LIMIT]),
+        iins=frozenset(iins),
+    )
+
+
+def request_public_history(*, request: CharityRequest) -> QuerySet[RequestEvent]:
+    """The history rows the applicant sees on their page (RequestEvent.PUBLIC_KINDS), in order;
+    internal notes, assignments, flags and conflict declarations are left out."""
+    return RequestEvent.objects.filter(
+        request_id=request.pk, kind__in=RequestEvent.PUBLIC_KINDS
+    ).order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One budget line of a programme: its amount, reserved (approved, not yet cancelled, of
+    which `disbursed` already handed over) and what remains to approve."""
+
+    line: BudgetLine
+    amount: Decimal
+    reserved: Decimal
+    disbursed: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.reserved
+
+    @property
+    def to_hand_over(self) -> Decimal:
+        return self.reserved - self.disbursed
+
+
+@dataclass(frozen=True)
+class ProgrammeBudget:
+    programme: Programme
+    rows: list[BudgetRow]
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal("0"))
+
+    @property
+    def reserved(self) -> Decimal:
+        return sum((row.reserved for row in self.rows), Decimal("0"))
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((row.disbursed for row in self.rows), Decimal("0"))
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.reserved
+
+
+def programme_budget(*, programme: Programme) -> ProgrammeBudget:
+    """Per budget line of `programme` (ordered by kind of aid): amount, reserved, disbursed and
+    remaining, with the programme's totals. One query."""
+    lines = BudgetLine.objects.filter(programme=programme).order_by("aid_kind", "pk")
+    rows = [
+        BudgetRow(line=line, amount=line.amount, reserved=line.reserved, disbursed=line.disbursed)
+        for line in lines
+    ]
+    return ProgrammeBudget(programme=programme, rows=rows)
+
+
+def budget_lines_for_decision(*, request: CharityRequest, year: int) -> QuerySet[BudgetLine]:
+    """The budget lines a decision on `request` may charge: those of the request's programme,
+    and those of every programme of `year` (the meeting's) that accepts requests."""
+    condition = Q(programme__year=year, programme__is_active=True)
+    if request.programme_id:
+        condition |= Q(programme_id=request.programme_id)
+    return BudgetLine.objects.filter(condition).select_related("programme")
