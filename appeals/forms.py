@@ -7,38 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import enums
 from appeals.models import Appeal, Category
-from pkop_portal import uploads
 from pkop_portal.forms import (
     BINField,
     ConsentFormMixin,
     FormKeyField,
     IINField,
+    MultipleFileField,
     PhoneField,
     PortalForm,
     column_length,
 )
 from pkop_portal.models import ConsentText
 from pkop_portal.validators import no_html
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by uploads.validate_uploads."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        files = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
-        return uploads.validate_uploads(files)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -1,18 +1,11 @@
 """Reads of appeals for the public pages and the staff admin."""
 
-import unicodedata
-
-import phonenumbers
 from django.db.models import Prefetch
-from django.utils.crypto import constant_time_compare
 
 from appeals.models import Appeal, AppealAttachment, AppealEvent
 from pkop_portal import access_codes
-from pkop_portal.validators import is_ascii_digits, is_typed_phone
-
-
-def _normalise_number(number: str) -> str:
-    return unicodedata.normalize("NFKC", number).strip().upper()
+from pkop_portal.code_reissue import contact_matches as _contact_matches
+from pkop_portal.sequences import normalise_number as _normalise_number
 
 
 def appeal_get_for_applicant(*, number: str, code: str) -> Appeal | None:
@@ -25,37 +18,6 @@ def appeal_get_for_applicant(*, number: str, code: str) -> Appeal | None:
     stored = appeal.access_code_hash if appeal else "0" * 64
     matches = access_codes.check_access_code(number=number, code=code, stored_hash=stored)
     return appeal if appeal is not None and matches else None
-
-
-def _typed_phone_e164(value: str) -> str:
-    if not value or not is_typed_phone(value):
-        return ""
-    try:
-        parsed = phonenumbers.parse(value, "KZ")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(parsed):
-        return ""
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _contact_matches(*, typed: str, iin: str, email: str, phone: str) -> bool:
-    """Whether `typed` is the IIN, the e-mail address or the phone number on file.
-
-    Under the portal's input rules (pkop_portal.validators: ASCII digits only, so a number has
-    one spelling): spaces dropped from an IIN, e-mail compared without case, the phone parsed
-    with region KZ. All three comparisons run whatever matches."""
-    value = typed.strip()
-    compact = "".join(value.split())
-    typed_iin = compact if is_ascii_digits(compact, 12) else ""
-    typed_email = value.casefold() if "@" in value else ""
-    typed_phone = _typed_phone_e164(value)
-    results = [
-        bool(iin) and constant_time_compare(typed_iin, iin),
-        bool(email) and constant_time_compare(typed_email, email.casefold()),
-        bool(phone) and constant_time_compare(typed_phone, phone),
-    ]
-    return any(results)
 
 
 def appeal_find_by_contact(*, number: str, contact: str) -> Appeal | None:

@@ -14,7 +14,6 @@ rotating keys of pkop_portal.keys). So that they can be shown again without bein
   server's key (the same trade-off as the reception manage link's nonce).
 """
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,7 +34,7 @@ from appeals.models import (
     NumberSequence,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import access_codes, uploads, workdays
+from pkop_portal import access_codes, code_reissue, uploads, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.form_keys import FormKeyPurposes
 from pkop_portal.locks import NAMESPACE_APPEAL_FORM, advisory_xact_lock
@@ -111,7 +110,7 @@ FORM_KEY_PURPOSE = "appeals.form_key"
 FORM_CODE_PURPOSE = "appeals.form_code"
 FORM_KEYS = FormKeyPurposes(key=FORM_KEY_PURPOSE, code=FORM_CODE_PURPOSE)
 # A new code for a citizen who lost theirs: derived from a random nonce kept in the outbox row.
-REISSUE_CODE_PURPOSE = "appeals.reissued_code"
+REISSUE_CODE_PURPOSE = code_reissue.APPEAL.purpose
 
 
 def appeal_get_submitted(*, form_key: str) -> SubmittedAppeal | None:
@@ -307,27 +306,15 @@ def appeal_code_reissue(*, appeal_id: int) -> bool:
     Side effects: an "appeal.code_reissued" notification to the contact given in the appeal
     (per its preference), never to any other address. The outbox row holds a random nonce, not
     the code: the code is derived from it with the current key of pkop_portal.keys, and again
-    at send time (appeals.notices), only while it is still the appeal's code.
+    at send time, only while it is still the appeal's code (pkop_portal.code_reissue).
     Returns whether a code was sent; an appeal without contact is left unchanged (False).
     """
     appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
     if not (appeal.email or appeal.phone):
         return False
-    nonce = secrets.token_urlsafe(16)
-    code = access_codes.derive_access_code(
-        purpose=REISSUE_CODE_PURPOSE, secret=f"{appeal.number}:{nonce}"
-    )
-    appeal.access_code_hash = access_codes.hash_access_code(number=appeal.number, code=code)
-    appeal.save(update_fields=["access_code_hash", "updated_at"])
     event = AppealEvent.objects.create(appeal=appeal, kind=AppealEvent.Kind.CODE_REISSUED)
-    notify(
-        event="appeal.code_reissued",
-        to=appeal_recipient(appeal),
-        language=appeal.language,
-        context={"appeal_id": appeal.pk, "number": appeal.number, "nonce": nonce},
-        # Not the nonce: the key is shown to staff and sent as the message's id.
-        dedupe_key=f"appeal.code_reissued:{appeal.pk}:{event.pk}",
-        about=appeal,
+    code_reissue.APPEAL.reissue(
+        appeal, to=appeal_recipient(appeal), language=appeal.language, history_id=event.pk
     )
     return True
 
@@ -335,12 +322,7 @@ def appeal_code_reissue(*, appeal_id: int) -> bool:
 def reissued_code(*, appeal: Appeal, nonce: str) -> str | None:
     """The code `appeal_code_reissue` made from `nonce`, if it is still the appeal's code
     (under any accepted key); None once a newer code replaced it or its key was retired."""
-    return access_codes.derived_code_matching(
-        purpose=REISSUE_CODE_PURPOSE,
-        secret=f"{appeal.number}:{nonce}",
-        number=appeal.number,
-        stored_hash=appeal.access_code_hash,
-    )
+    return code_reissue.APPEAL.code_for(appeal, nonce=nonce)
 
 
 def appeal_add_information(

@@ -14,12 +14,11 @@ from typing import NamedTuple
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -43,18 +42,14 @@ from charity.models import (
     SocialProject,
     SocialProjectPhoto,
 )
-from charity.services import committee, disbursement, workflow
+from charity.services import budget, committee, disbursement, workflow
 from pkop_portal import uploads, workdays
 from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.formats import tenge
 from pkop_portal.masking import mask_account, mask_address, mask_email, mask_iin, mask_name
 from pkop_portal.masking import mask_phone as _mask_phone
 
 S = enums.Status
-
-
-def tenge(amount) -> str:
-    """An amount as staff read it in their language: grouped, two decimals."""
-    return number_format(amount, decimal_pos=2, force_grouping=True) if amount is not None else ""
 
 
 def person(user) -> str:
@@ -69,25 +64,6 @@ def personal_data_visible(user) -> bool:
         user.has_perm(f"charity.{p}")
         for p in ("assess_charityrequest", "decide_charityrequest", "disburse_charityrequest")
     )
-
-
-def _file_response(stored, content_type: str, original_name: str) -> FileResponse:
-    """A stored upload as a download: always `attachment`, a safe name and the type detected
-    on upload, never rendered inline."""
-    if content_type not in uploads.ALLOWED:
-        content_type = uploads.UNKNOWN_TYPE
-    try:
-        handle = stored.open("rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=uploads.download_name(original_name, content_type),
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class ReadOnlyInline(PortalTabularInline):
@@ -147,11 +123,16 @@ class ChecklistItemAdmin(PortalModelAdmin):
 
 
 class BudgetLineInline(PortalTabularInline):
+    """Saved through charity.services.budget (ProgrammeAdmin.save_formset): only the amount of
+    an existing line is written, under its row lock. A line is not deleted: its items and the
+    budget history point at it (set its amount to what is reserved instead)."""
+
     model = BudgetLine
     form = admin_forms.BudgetLineForm
     fields = ("aid_kind", "amount", "reserved_tenge", "disbursed_tenge", "remaining_tenge")
     readonly_fields = ("reserved_tenge", "disbursed_tenge", "remaining_tenge")
     extra = 0
+    can_delete = False
 
     @admin.display(description=_("reserved, tenge"))
     def reserved_tenge(self, obj):
@@ -239,6 +220,38 @@ class ProgrammeAdmin(PortalModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_export"] = request.user.has_perm("charity.export_charityrequest")
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Budget lines go through charity.services.budget: a new line is added, an existing
+        one gets only its new amount (never the reserved and handed-over sums this form read,
+        which an approval may have changed since). A refusal found under the lock (an approval
+        reserved more meanwhile) is reported and leaves that line as it is."""
+        if formset.model is not BudgetLine:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for line_form in formset.forms:
+            if not line_form.has_changed():
+                continue
+            values, line = line_form.cleaned_data, line_form.instance
+            try:
+                if line.pk is None:
+                    added = budget.budget_line_add(
+                        programme_id=form.instance.pk,
+                        aid_kind=values["aid_kind"],
+                        amount=values["amount"],
+                        by=request.user,
+                    )
+                    formset.new_objects.append(added)
+                elif "amount" in line_form.changed_data:
+                    changed = budget.budget_line_set_amount(
+                        line_id=line.pk, amount=values["amount"], by=request.user
+                    )
+                    formset.changed_objects.append((changed, ["amount"]))
+            except ValidationError as exc:
+                for text in exc.messages:
+                    self.message_user(request, f"{line}: {text}", messages.ERROR)
+            except PermissionDenied:
+                self.message_user(request, _("You may not do this."), messages.ERROR)
 
 
 @admin.register(ExportLog)
@@ -360,7 +373,7 @@ class MessageInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
 
-    @admin.display(description=_("from"))
+    @admin.display(description=_("written by"))
     def author(self, obj):
         return person(obj.by) if obj.by_id else _("the applicant")
 
@@ -474,6 +487,8 @@ def action_allowed(action: str, obj: CharityRequest, user) -> bool:
         return False
     if action == "extend" and obj.due_date < workdays.local_now().date():
         return False  # a passed deadline cannot be extended
+    if action == "withdraw" and not selectors.request_can_withdraw(request=obj):
+        return False  # part of the aid was handed over
     return has_any_perm(user, spec.permissions)
 
 
@@ -893,7 +908,9 @@ class CharityRequestAdmin(PortalModelAdmin):
             raise PermissionDenied
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         document = get_object_or_404(RequestDocument, pk=document_id, request=obj)
-        return _file_response(document.file, document.content_type, document.original_name)
+        return uploads.download_response(
+            document.file, document.original_name, document.content_type
+        )
 
     def act_view(self, request, pk: int, item_id: int):
         """The signed act of receipt of an item handed over, as a download."""
@@ -901,7 +918,7 @@ class CharityRequestAdmin(PortalModelAdmin):
             raise PermissionDenied
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         paid = get_object_or_404(Disbursement, item_id=item_id, item__decision__request=obj)
-        return _file_response(paid.act, paid.content_type, paid.original_name)
+        return uploads.download_response(paid.act, paid.original_name, paid.content_type)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -1096,6 +1113,7 @@ MEETING_ACTIONS = {
     "declare": MeetingAction(_("Declare a conflict of interest"), admin_forms.ConflictForm),
     "decide": MeetingAction(_("Record the decision"), admin_forms.DecisionForm),
     "approve": MeetingAction(_("Approve the decision"), admin_forms.ConfirmForm),
+    "defer": MeetingAction(_("Postpone"), admin_forms.DeferForm),
 }
 
 
@@ -1211,7 +1229,8 @@ class CommitteeMeetingAdmin(PortalModelAdmin):
         )
 
     def agenda_action_view(self, request, pk: int, request_id: int, action: str):
-        """A member's declaration, the decision on a request, or the chair's approval of it."""
+        """A member's declaration, the decision on a request, the chair's approval of it, or
+        its postponement (to another meeting or back to the officer)."""
         if action not in MEETING_ACTIONS:
             raise Http404
         if not request.user.has_perm("charity.view_committeemeeting"):
@@ -1227,6 +1246,8 @@ class CommitteeMeetingAdmin(PortalModelAdmin):
         extra = {"agenda_request": charity_request, "decision": decision}
         if action == "declare":
             form = admin_forms.ConflictForm(data)
+        elif action == "defer":
+            form = admin_forms.DeferForm(data, current=meeting)
         elif action == "decide":
             lines = selectors.budget_lines_for_decision(
                 request=charity_request, year=meeting.held_on.year
@@ -1310,6 +1331,13 @@ class CommitteeMeetingAdmin(PortalModelAdmin):
                     for row in formset.items()
                 ],
             )
+        elif action == "defer":
+            committee.request_defer(
+                request_id=charity_request.pk,
+                by=user,
+                reason=values["reason"],
+                meeting_id=values["meeting"].pk if values["meeting"] else None,
+            )
         else:
             committee.decision_approve(decision_id=decision.pk, by=user)
 
@@ -1383,6 +1411,8 @@ class CommitteeMeetingAdmin(PortalModelAdmin):
             names.append("decide")
         if is_chair and decision is not None:
             names.append("approve")
+        if member and charity_request.status == S.AT_COMMITTEE:
+            names.append("defer")
         titles = {name: MEETING_ACTIONS[name].title for name in names}
         if mine is not None:
             titles["declare"] = _("Change your declaration")

@@ -1,6 +1,7 @@
 """Forms of the charity staff UI (the Django admin): one small form per workflow step, the
 committee's decision with its items, the disbursement of an item, and the two inline forms
-that need more than the model's rules (budget lines, project photos)."""
+that need more than the model's rules (budget lines, saved by charity.services.budget; project
+photos)."""
 
 from decimal import Decimal
 
@@ -23,7 +24,8 @@ from charity.models import (
     SocialProjectPhoto,
 )
 from charity.services.disbursement import ACT_TYPES, iban_is_valid, normalise_iban
-from pkop_portal import uploads
+from pkop_portal import uploads, workdays
+from pkop_portal.formats import tenge
 from pkop_portal.forms import PortalForm, PortalModelForm, column_length
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -107,14 +109,24 @@ class AssessForm(PortalForm):
     )
 
 
+def upcoming_meetings():
+    """Planned committee meetings dated today or later, soonest first."""
+    return CommitteeMeeting.objects.filter(
+        status=enums.MeetingStatus.PLANNED, held_on__gte=workdays.local_now().date()
+    ).order_by("held_on", "id")
+
+
 class SendToCommitteeForm(PortalForm):
     meeting = forms.ModelChoiceField(
         label=_("Committee meeting"),
-        queryset=CommitteeMeeting.objects.filter(status=enums.MeetingStatus.PLANNED).order_by(
-            "held_on", "id"
-        ),
+        queryset=CommitteeMeeting.objects.none(),
         help_text=_("A planned meeting; the request is put on its agenda."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read on every request: "today" moves on.
+        self.fields["meeting"].queryset = upcoming_meetings()
 
 
 class MessageForm(PortalForm):
@@ -249,6 +261,30 @@ class ConflictForm(PortalForm):
         return data
 
 
+class DeferForm(PortalForm):
+    """The committee postpones a request: to another meeting, or back to the officer."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Put on the agenda of"),
+        queryset=CommitteeMeeting.objects.none(),
+        required=False,
+        empty_label=_("No meeting: back to the officer's review"),
+        help_text=_("A planned meeting dated today or later, or none."),
+    )
+    reason = forms.CharField(
+        label=_("Reason of the postponement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the staff; the applicant is told that the committee postponed it."),
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        meetings = upcoming_meetings()
+        if current is not None:
+            meetings = meetings.exclude(pk=current.pk)
+        self.fields["meeting"].queryset = meetings
+
+
 class DecisionForm(PortalForm):
     outcome = forms.ChoiceField(label=_("Decision"), choices=enums.Outcome.choices)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -362,13 +398,20 @@ class BudgetLineForm(PortalModelForm):
         model = BudgetLine
         fields = ("aid_kind", "amount")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Items are charged to the line by its kind: an existing line keeps it.
+            self.fields["aid_kind"].disabled = True
+
     def clean_amount(self):
+        # A first check for the form; charity.services.budget checks again under the lock.
         amount = self.cleaned_data.get("amount")
         reserved = self.instance.reserved if self.instance.pk else Decimal("0")
         if amount is not None and amount < reserved:
             raise ValidationError(
                 _("At least %(reserved)s tenge is already reserved on this line.")
-                % {"reserved": reserved},
+                % {"reserved": tenge(reserved)},
                 code="below_reserved",
             )
         return amount

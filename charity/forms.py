@@ -17,7 +17,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from appeals.forms import MultipleFileField
 from charity import enums
 from charity.models import MONEY, CharityRequest, HouseholdMember
 from charity.services import submission
@@ -27,6 +26,7 @@ from pkop_portal.forms import (
     ConsentFormMixin,
     FormKeyField,
     IINField,
+    MultipleFileField,
     PhoneField,
     PortalForm,
     column_length,
@@ -504,6 +504,22 @@ class TrackForm(PortalForm):
         label=_("Access code"),
         max_length=20,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
+    )
+
+
+class LostCodeForm(PortalForm):
+    """The lost-code page: a registration number and a contact given in the request."""
+
+    number = forms.CharField(
+        label=_("Registration number"),
+        max_length=column_length(CharityRequest, "number"),
+        widget=forms.TextInput(attrs={"placeholder": "C-2026-000001", "autocomplete": "off"}),
+    )
+    contact = forms.CharField(
+        label=_("IIN, phone number or e-mail address given in the request"),
+        # The longest of the three: an e-mail address.
+        max_length=column_length(CharityRequest, "email"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 

@@ -454,6 +454,7 @@ class RequestEvent(models.Model):
         ASSESSED = "assessed", _("Assessed")
         FLAGS_CHECKED = "flags_checked", _("Double-help check")
         SENT_TO_COMMITTEE = "sent_to_committee", _("Sent to the committee")
+        DEFERRED = "deferred", _("Postponed by the committee")
         CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
         DECIDED = "decided", _("Committee decision")
         EXTENDED = "extended", _("Deadline extended")
@@ -471,9 +472,12 @@ class RequestEvent(models.Model):
         Kind.DOCUMENTS_RECEIVED,
         Kind.REVIEW_STARTED,
         Kind.SENT_TO_COMMITTEE,
+        Kind.DEFERRED,
         Kind.DECIDED,
         Kind.EXTENDED,
         Kind.DISBURSED,
+        # Written by staff for the applicant: why an approved item will not be handed over.
+        Kind.ITEM_CANCELLED,
         Kind.CLOSED,
         Kind.WITHDRAWN,
         Kind.MESSAGE,

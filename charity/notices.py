@@ -103,6 +103,22 @@ EVENTS = [
         {"number": NUMBER, "total": "150000.00", "items": ["Зимняя одежда"]},
     ),
     EventSpec(
+        "charity.item_disbursed",
+        None,
+        ("number", "item", "amount"),
+        {"number": NUMBER, "item": "Зимняя одежда", "amount": "150000.00"},
+    ),
+    EventSpec(
+        "charity.item_cancelled",
+        None,
+        ("number", "item", "reason"),
+        {
+            "number": NUMBER,
+            "item": "Продуктовый набор",
+            "reason": "Заявитель отказался от продуктового набора.",
+        },
+    ),
+    EventSpec(
         "charity.closed",
         None,
         ("number",),

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from charity import enums
 from charity.models import (
+    AidItem,
     BudgetLine,
     CharityRequest,
     Disbursement,
@@ -90,6 +91,30 @@ def request_overlaps(*, request: CharityRequest, user=None, today: date | None =
         open_requests=list(pending[:OVERLAP_LIMIT]),
         iins=frozenset(iins),
     )
+
+
+# Statuses in which part of the aid may already be handed over (before the request as a
+# whole is "aid handed over").
+HANDING_OVER_STATUSES = {enums.Status.APPROVED, enums.Status.PARTLY_APPROVED}
+
+
+def request_has_handed_over(*, request: CharityRequest) -> bool:
+    """Whether any aid item of `request` was handed over (one query)."""
+    return AidItem.objects.filter(
+        decision__request_id=request.pk, status=enums.ItemStatus.DISBURSED
+    ).exists()
+
+
+def request_can_withdraw(*, request: CharityRequest) -> bool:
+    """Whether the applicant (or staff for them) may still withdraw `request`: its status is
+    one of WITHDRAWABLE_STATUSES and none of its aid was handed over yet (the rule of
+    charity.services.workflow.request_withdraw). No query before a decision is approved; one
+    while its aid is being handed over."""
+    if request.status not in enums.WITHDRAWABLE_STATUSES:
+        return False
+    if request.status not in HANDING_OVER_STATUSES:
+        return True
+    return not request_has_handed_over(request=request)
 
 
 def request_public_history(*, request: CharityRequest) -> QuerySet[RequestEvent]:

@@ -19,11 +19,12 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from charity import enums
+from charity import enums, selectors
 from charity.forms import (
     MAX_MEMBERS,
     AddDocumentsForm,
     ApplicationForms,
+    LostCodeForm,
     MessageForm,
     TrackForm,
     WithdrawForm,
@@ -35,20 +36,37 @@ from charity.services import submission, workflow
 from pkop_portal import access_codes
 from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
-from pkop_portal.ratelimits import over_limit
+from pkop_portal.ratelimits import limit_wait, over_limit, wait_text
 from pkop_portal.receipts import ReceiptPage, receipt_cookie_get, receipt_cookie_set
 from pkop_portal.tracking import track_login, tracked_id, tracked_remember
 from pkop_portal.views import rate_limited
 
 SESSION_TRACKED = "charity.tracked"
 RECEIPT = ReceiptPage("charity.receipt", "charity:receipt", "pkop_charity_receipt")
-# Rates: those of the appeal forms (APPEALS_*_RATE), counted in buckets of their own.
+# Rates: submissions CHARITY_SUBMIT_RATE (only requests actually made count), new access codes
+# CHARITY_CODE_RESEND_RATE; tracking, documents, messages and withdrawal those of the appeal
+# forms (APPEALS_*_RATE), each counted in a bucket of its own.
+SUBMIT_GROUP = "charity.apply"
+
+
+def _submit_limit_error(seconds: int) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "You have sent as many requests for assistance as one connection may send for now. "
+            "Please try again in %(wait)s. What you typed is kept below; choose the files "
+            "again before sending."
+        )
+        % {"wait": wait_text(seconds)},
+        code="rate_limited",
+    )
 
 
 # --- the application ------------------------------------------------------------------------
 
 
-def _render_apply(request, application: ApplicationForms, *, status: int = 200):
+def _render_apply(
+    request, application: ApplicationForms, *, status: int = 200, rate_limited: bool = False
+):
     members = application.members
     return render(
         request,
@@ -59,6 +77,7 @@ def _render_apply(request, application: ApplicationForms, *, status: int = 200):
             "can_add_rows": members.total_form_count() < MAX_MEMBERS,
             "files_lost": request.method == "POST" and bool(request.FILES),
             "file_limits": file_limits_help(),
+            "rate_limited": rate_limited,
         },
         status=status,
     )
@@ -73,11 +92,15 @@ def apply(request):
         application = ApplicationForms(initial=initial, member_rows=rows, shown=shown)
         return _render_apply(request, application)
     if request.method == "POST":
-        if over_limit(request, group="charity.apply", rate=settings.APPEALS_SUBMIT_RATE):
-            return rate_limited(request)
         application = ApplicationForms(request.POST, request.FILES)
         if application.is_valid():
             data = application.form.cleaned_data
+            wait = limit_wait(request, group=SUBMIT_GROUP, rate=settings.CHARITY_SUBMIT_RATE)
+            # A resent form (double click, reload) still gets the receipt of what it created.
+            if wait and submission.request_get_submitted(form_key=data["form_key"]) is None:
+                # The page again with everything typed (files excepted), saying how long to wait.
+                application.form.add_error(None, _submit_limit_error(wait))
+                return _render_apply(request, application, status=429, rate_limited=True)
             try:
                 result = submission.request_submit(
                     data=application.request_input(language=translation.get_language()),
@@ -87,6 +110,9 @@ def apply(request):
             except ValidationError as exc:
                 application.form.add_error(None, exc)
             else:
+                if result.created:
+                    # Only requests actually made count: a mistake in the form never locks out.
+                    over_limit(request, group=SUBMIT_GROUP, rate=settings.CHARITY_SUBMIT_RATE)
                 tracked_remember(request, session_key=SESSION_TRACKED, record_id=result.request.pk)
                 response = redirect("charity:receipt")
                 if result.access_code:
@@ -147,6 +173,29 @@ def track(request):
     )
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_code(request):
+    """A new access code for an applicant who lost theirs: number + IIN, phone or e-mail on
+    file. Whether anything matched is never told: every valid request gets the same redirect
+    and the same page, and the new code goes only to the contact given in the request."""
+    if request.method == "POST":
+        # Every request counts, matched or not: the limit is what stops guessing.
+        if over_limit(request, group="charity.lost_code", rate=settings.CHARITY_CODE_RESEND_RATE):
+            return rate_limited(request)
+        form = LostCodeForm(request.POST)
+        if form.is_valid():
+            found = submission.request_find_by_contact(
+                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
+            )
+            if found is not None:
+                submission.request_code_reissue(request_id=found.pk)
+            return redirect(f"{reverse('charity:lost_code')}?sent=1")
+        return render(request, "charity/lost_code.html", {"form": form}, status=400)
+    sent = request.GET.get("sent") == "1"
+    return render(request, "charity/lost_code.html", {"form": LostCodeForm(), "sent": sent})
+
+
 def _login_url(number: str) -> str:
     return f"{reverse('charity:track')}?{urlencode({'number': number})}"
 
@@ -180,7 +229,7 @@ def _render_detail(request, request_id, *, documents_form=None, message_form=Non
             "charity_request": charity_request,
             "missing": missing,
             "is_open": is_open,
-            "can_withdraw": charity_request.status in enums.WITHDRAWABLE_STATUSES,
+            "can_withdraw": selectors.request_can_withdraw(request=charity_request),
             "documents_form": documents_form or AddDocumentsForm(missing=missing),
             "message_form": message_form or MessageForm(),
             "decision_html": _decision_block(charity_request),
@@ -246,11 +295,15 @@ def message(request, number: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def withdraw(request, number: str):
-    """ "Are you sure?": the request is withdrawn only by the POST of this page's button."""
+    """ "Are you sure?": the request is withdrawn only by the POST of this page's button; not
+    once part of its aid was handed over (the button is not offered, and the service refuses)."""
     request_id = _tracked_id(request, number)
     if request_id is None:
         return redirect(_login_url(number))
-    charity_request = CharityRequest.objects.get(pk=request_id)
+    if request.method == "POST" and over_limit(
+        request, group="charity.withdraw", rate=settings.APPEALS_MESSAGE_RATE
+    ):
+        return rate_limited(request)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,13 +315,18 @@ def withdraw(request, number: str):
         else:
             messages.success(request, gettext("Your request was withdrawn."))
             return redirect("charity:detail", number=number)
+    charity_request = CharityRequest.objects.get(pk=request_id)
+    can_withdraw = selectors.request_can_withdraw(request=charity_request)
     return render(
         request,
         "charity/withdraw.html",
         {
             "charity_request": charity_request,
             "form": form,
-            "can_withdraw": charity_request.status in enums.WITHDRAWABLE_STATUSES,
+            "can_withdraw": can_withdraw,
+            # Still in a withdrawable status, yet some aid was already handed over.
+            "handed_over": not can_withdraw
+            and charity_request.status in enums.WITHDRAWABLE_STATUSES,
         },
         status=400 if request.method == "POST" else 200,
     )

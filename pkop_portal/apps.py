@@ -8,3 +8,6 @@ class PkopPortalConfig(AppConfig):
 
     def ready(self):
         from pkop_portal import checks  # noqa: F401  (registers the system checks)
+        from pkop_portal.code_reissue import register_events
+
+        register_events()

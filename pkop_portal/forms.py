@@ -6,6 +6,7 @@
 - `IINField`, `BINField`, `PhoneField`: ASCII digits only, so one number has one spelling.
 - `ConsentFormMixin`: the personal-data consent of a public form (see `pkop_portal.consent`).
 - `FormKeyField`: the one-time key that makes a resent form create nothing twice.
+- `MultipleFileField`: several files in one input, each checked by `pkop_portal.uploads`.
 - `column_length`: a form limit taken from the model column it is stored in.
 """
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
+from pkop_portal import uploads
 from pkop_portal.consent import consent_text_agreed, consent_text_current
 from pkop_portal.validators import (
     PHONE_INPUT_LENGTH,
@@ -129,6 +131,29 @@ class PortalForm(PlainTextFormMixin, forms.Form):
 
 class PortalModelForm(PlainTextFormMixin, forms.ModelForm):
     """The base of every model form of the portal (the admin's change forms)."""
+
+
+# ----- Files -------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by uploads.validate_uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        files = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+        return uploads.validate_uploads(files)
 
 
 # ----- Numbers that identify a person -----------------------------------------------------------

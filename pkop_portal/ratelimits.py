@@ -8,7 +8,9 @@ the request is let through here, and the outage is logged once a minute, not onc
 """
 
 import logging
+import math
 
+from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 from pkop_portal.cache import OUTAGE_ERRORS
@@ -62,3 +64,25 @@ def limit_reached(request, *, group: str, rate: str) -> bool:
     """
     usage = _usage(request, group=group, rate=rate, increment=False)
     return bool(usage) and usage["count"] >= usage["limit"]
+
+
+def limit_wait(request, *, group: str, rate: str) -> int:
+    """Seconds until the client may be counted again, once earlier counted requests reached
+    the limit (this one is not counted); 0 while under the limit. Fails open (0)."""
+    usage = _usage(request, group=group, rate=rate, increment=False)
+    if not usage or usage["count"] < usage["limit"]:
+        return 0
+    return max(int(usage["time_left"]), 1)
+
+
+def wait_text(seconds: int) -> str:
+    """How long to wait, for a person: rounded up to whole minutes, hours from two hours on,
+    days from two days on ("5 minutes", "3 hours"), in the active language."""
+    minutes = max(math.ceil(seconds / 60), 1)
+    if minutes < 120:
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    hours = math.ceil(minutes / 60)
+    if hours < 48:
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    days = math.ceil(hours / 24)
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}

@@ -1,5 +1,7 @@
 """Registration numbers shared by the apps: `<PREFIX>-<YEAR>-<NNNNNN>`, consecutive per year."""
 
+import unicodedata
+
 from django.db import connection, transaction
 
 from pkop_portal.models import Sequence
@@ -30,3 +32,9 @@ def take_number(*, prefix: str, year: int) -> tuple[int, str]:
             row = cursor.fetchone()
     last = row[0]
     return last, f"{prefix}-{year}-{last:06d}"
+
+
+def normalise_number(number: str) -> str:
+    """A registration number as typed → as stored ("ａ-2026-000001 " → "A-2026-000001"): the
+    tracking and lost-code pages of every app look numbers up by this form."""
+    return unicodedata.normalize("NFKC", number).strip().upper()

@@ -398,6 +398,11 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # more than DATA_UPLOAD_MAX_NUMBER_FILES per request) and the size of each in MB.
 CHARITY_MAX_FILES = env.int("CHARITY_MAX_FILES", default=10)
 CHARITY_MAX_FILE_MB = env.int("CHARITY_MAX_FILE_MB", default=10)
+# Requests for assistance one client IP may make ("count/period"): only requests actually
+# created count, so a form sent back with errors never locks anyone out.
+CHARITY_SUBMIT_RATE = env.str("CHARITY_SUBMIT_RATE", default="5/h")
+# Requests for a new access code to a charity request (the lost-code page), matched or not.
+CHARITY_CODE_RESEND_RATE = env.str("CHARITY_CODE_RESEND_RATE", default="5/h")
 
 # --- Personal reception ----------------------------------------------------------------------
 # Booking window in Asia/Almaty calendar days: 1 = no same-day bookings; horizon 30 days ahead.

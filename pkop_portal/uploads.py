@@ -14,6 +14,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -111,6 +112,27 @@ def download_name(original_name: str, content_type: str) -> str:
     stem = _UNSAFE_NAME_CHARACTERS.sub("_", unicodedata.normalize("NFC", stem)).strip(" ._")
     extension = EXTENSIONS.get(content_type, ".bin")
     return f"{stem[:100] or 'attachment'}{extension}"
+
+
+def download_response(file_field, original_name: str, content_type: str) -> FileResponse:
+    """A stored upload (`file_field`: its FieldFile) as a download for staff or its owner:
+    always an attachment, never rendered inline, named `download_name(original_name, ...)`,
+    sent as the type detected on upload (anything not allowed as application/octet-stream),
+    with `nosniff`. Raises Http404 when the file is missing from storage."""
+    if content_type not in ALLOWED:
+        content_type = UNKNOWN_TYPE
+    try:
+        handle = file_field.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(original_name, content_type),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def store_upload(record, upload, *, field_name: str = "file") -> str:

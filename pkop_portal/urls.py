@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -29,7 +28,6 @@ urlpatterns += i18n_patterns(
 handler400 = "pkop_portal.views.bad_request"
 handler500 = "pkop_portal.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA is never served as such, not even with DEBUG: it holds applicants' documents and
+# attachments. Files reach people only through views that check who asks (the staff admin's
+# downloads) or what may be public (charity:social_project_photo).

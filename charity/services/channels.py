@@ -187,7 +187,7 @@ def request_from_booking(
     (reception.services.booking_link_charity_request).
     Side effects: one "charity.created_from_channel" notice with the number and access code.
     Raises PermissionDenied, ValidationError(code="already_linked" | "not_attended" |
-    "no_description" | the request_submit codes).
+    "no_contact" | "no_description" | the request_submit codes).
     """
     booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id)
     if CharityRequest.objects.filter(source_booking_id=booking.pk).exists():
@@ -196,6 +196,7 @@ def request_from_booking(
         raise ValidationError(
             _("Only a visit that took place can become a charity request."), code="not_attended"
         )
+    _require_contact(booking.email, booking.phone)
     description = (aid_description or "").strip() or booking.visit_summary or booking.description
     if not description:
         raise ValidationError(_("Describe the aid asked."), code="no_description")

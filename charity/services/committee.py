@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from appeals.deadlines import answered_on_time
@@ -32,6 +31,7 @@ from charity.models import (
     RequestEvent,
 )
 from charity.services.workflow import (
+    StepResult,
     lock_request,
     notify_applicant,
     record_event,
@@ -39,6 +39,8 @@ from charity.services.workflow import (
     require_status,
     set_status,
 )
+from pkop_portal import workdays
+from pkop_portal.formats import tenge
 
 DECIDE = "decide_charityrequest"
 MIN_PARTICIPANTS = 2
@@ -59,11 +61,6 @@ class ItemInput:
     amount: Decimal
     quantity: Decimal = Decimal("1")
     unit: str = ""
-
-
-def tenge(amount: Decimal) -> str:
-    """An amount as staff read it in the active language (grouped, two decimals)."""
-    return number_format(amount, decimal_pos=2, force_grouping=True)
 
 
 def _is_committee_member(user) -> bool:
@@ -135,7 +132,10 @@ def conflict_declare(
     """A committee member's own declaration on one request of the meeting's agenda: a
     conflict of interest (e.g. related to the applicant; its nature required) excludes them
     from that decision. May be changed until the decision is approved; a member who declares a
-    conflict is taken off the decision's participants.
+    conflict is taken off the decision's participants. A decision recorded by a member who
+    declares a conflict afterwards stays as it is, but the chair cannot approve it
+    (decision_approve: "recorder_conflicted") until a member without a conflict records it
+    again (decision_record, which makes them its recorder).
 
     Side effects: an internal CONFLICT_DECLARED row. Raises PermissionDenied (not a member),
     ValidationError(code="minutes_approved" | "not_on_agenda" | "already_decided" |
@@ -364,7 +364,9 @@ def decision_approve(*, decision_id: int, by) -> CommitteeDecision:
     Checks: `by` is the chair and has the decide right; the request is at the committee and on
     the agenda; every member of the meeting declared on this request; the chair has no
     conflict; at least MIN_PARTICIPANTS members without a conflict take part (the conflicted
-    are excluded); four eyes: the officer who assessed the request cannot approve it.
+    are excluded); the member who recorded the decision has no conflict (one declared after
+    recording: another member records it again); four eyes: the officer who assessed the
+    request cannot approve it.
     Effects: for approved/partly approved, each budget line charged is locked (primary-key
     order) and its remaining amount re-checked, then the items' amounts are reserved; the
     request's status becomes the outcome, with decision_reasons, decided_at and
@@ -374,7 +376,7 @@ def decision_approve(*, decision_id: int, by) -> CommitteeDecision:
     outcome, reasons and items, in the request's language.
     Raises PermissionDenied, ValidationError(code="already_approved" | "wrong_status" |
     "not_on_agenda" | "minutes_approved" | "declarations_missing" | "chair_conflicted" |
-    "no_quorum" | "four_eyes" | "over_budget").
+    "recorder_conflicted" | "no_quorum" | "four_eyes" | "over_budget").
     """
     require_perm(by, DECIDE)
     request_id = CommitteeDecision.objects.values_list("request_id", flat=True).get(pk=decision_id)
@@ -401,6 +403,14 @@ def decision_approve(*, decision_id: int, by) -> CommitteeDecision:
         raise ValidationError(
             _("The chair declared a conflict of interest on this request and cannot approve it."),
             code="chair_conflicted",
+        )
+    if declared.get(decision.recorded_by_id):
+        raise ValidationError(
+            _(
+                "The member who recorded this decision declared a conflict of interest on this "
+                "request: a member without a conflict must record the decision again."
+            ),
+            code="recorder_conflicted",
         )
     participants = sorted(pk for pk in members if not declared[pk])
     if len(participants) < MIN_PARTICIPANTS:
@@ -493,3 +503,83 @@ def meeting_approve_minutes(*, meeting_id: int, by) -> CommitteeMeeting:
     meeting.minutes_approved_at = timezone.now()
     meeting.save(update_fields=["status", "minutes_approved_at"])
     return meeting
+
+
+@transaction.atomic
+def request_defer(*, request_id: int, by, reason: str, meeting_id: int | None = None) -> StepResult:
+    """The committee postpones a request at the committee: onto the agenda of another planned
+    meeting (`meeting_id`, dated today or later), or back to the officer's review (None), e.g.
+    when a document or a home visit is still needed.
+
+    `by` is a member of the meeting whose agenda the request is on, with the decide right; not
+    once the decision is approved (the request is no longer at the committee then). The reason
+    is required. Effects: the request leaves that meeting's agenda (so its minutes no longer
+    wait for it); a decision recorded there but not approved is discarded with its items (the
+    next meeting decides afresh; the declarations stay with the meeting they were made at); on
+    the new agenda, or status under review. Side effects: public DEFERRED row (the reason for
+    staff); "charity.status_changed". Raises PermissionDenied, ValidationError(code=
+    "wrong_status" | "not_on_agenda" | "no_reason" | "same_meeting" | "meeting_not_planned").
+    """
+    require_perm(by, DECIDE)
+    request = lock_request(request_id)
+    require_status(request, {enums.Status.AT_COMMITTEE})
+    current = list(
+        CommitteeMeeting.objects.select_for_update()
+        .filter(requests=request)
+        .exclude(status=enums.MeetingStatus.APPROVED)
+        .order_by("pk")
+    )
+    if not current:
+        raise ValidationError(
+            _("Request %(number)s is not on the agenda of an open meeting.")
+            % {"number": request.number},
+            code="not_on_agenda",
+        )
+    if not any(by.pk in _member_ids(meeting) for meeting in current):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason of the postponement."), code="no_reason")
+    target = None
+    if meeting_id is not None:
+        if meeting_id in {meeting.pk for meeting in current}:
+            raise ValidationError(
+                _("The request is already on this meeting's agenda: choose another meeting."),
+                code="same_meeting",
+            )
+        target = _lock_meeting(meeting_id)
+        if (
+            target.status != enums.MeetingStatus.PLANNED
+            or target.held_on < workdays.local_now().date()
+        ):
+            raise ValidationError(
+                _("Choose a planned committee meeting dated today or later."),
+                code="meeting_not_planned",
+            )
+    decision = CommitteeDecision.objects.select_for_update().filter(request=request).first()
+    if decision is not None:
+        # Not approved: the status check above. Its items reserved nothing yet.
+        decision.delete()
+    for meeting in current:
+        meeting.requests.remove(request)
+    old = ", ".join(f"{meeting.held_on:%d.%m.%Y}" for meeting in current)
+    if target is not None:
+        target.requests.add(request)
+        request.save(update_fields=["updated_at"])
+        event = record_event(
+            request,
+            RequestEvent.Kind.DEFERRED,
+            by,
+            field="meeting",
+            old=old,
+            new=f"{target.held_on:%d.%m.%Y}",
+            note=reason,
+        )
+    else:
+        event = set_status(
+            request, enums.Status.UNDER_REVIEW, by, kind=RequestEvent.Kind.DEFERRED, note=reason
+        )
+    notify_applicant(
+        request, "charity.status_changed", {"status": request.status}, key=f"{event.pk}"
+    )
+    return StepResult(request)

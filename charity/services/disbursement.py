@@ -84,17 +84,17 @@ def _check_act(act: UploadedFile | None) -> None:
         )
 
 
-def _finish(request: CharityRequest, by) -> None:
+def _finish(request: CharityRequest, by) -> bool:
     """Move the request on once none of its items is waiting: handed over if any was, else
-    closed with the cancellation reasons."""
+    closed with the cancellation reasons. False (nothing done) while items are waiting."""
     items = list(AidItem.objects.filter(decision__request_id=request.pk))
     if any(item.status == enums.ItemStatus.APPROVED for item in items):
-        return
+        return False
     handed_over = [item for item in items if item.status == enums.ItemStatus.DISBURSED]
     if not handed_over:
         reasons = "; ".join(dict.fromkeys(item.cancel_reason for item in items))
         close(request, by, reasons)
-        return
+        return True
     amounts = Disbursement.objects.filter(item__in=handed_over).values_list("amount", flat=True)
     total = sum(amounts, Decimal("0"))
     event = set_status(request, enums.Status.DISBURSED, by, kind=RequestEvent.Kind.DISBURSED)
@@ -107,6 +107,7 @@ def _finish(request: CharityRequest, by) -> None:
         },
         key=f"{event.pk}",
     )
+    return True
 
 
 def item_disburse(
@@ -133,7 +134,8 @@ def item_disburse(
     the amount and the unused part of the reservation is released; when no item of the
     request is waiting any more, the request goes to "aid handed over". All in one
     transaction: the act's file is removed again if it rolls back.
-    Side effects: public DISBURSED row per item; "charity.disbursed" when the request is
+    Side effects: public DISBURSED row per item; "charity.item_disbursed" (the item and the
+    amount) while other items are still waiting, "charity.disbursed" when the request is
     complete. Raises PermissionDenied, ValidationError(code="wrong_status" | "not_approved" |
     "bad_amount" | "amount_too_high" | "bad_method" | "bad_iban" | "no_supplier" | "bad_date"
     | "not_staff" | "no_act" | "file_type" | "file_too_large" | "empty").
@@ -227,7 +229,7 @@ def _disburse(
     line.save(update_fields=["disbursed", "reserved"])
     item.status = enums.ItemStatus.DISBURSED
     item.save(update_fields=["status"])
-    record_event(
+    event = record_event(
         request,
         RequestEvent.Kind.DISBURSED,
         by,
@@ -236,7 +238,13 @@ def _disburse(
         new=f"{amount:.2f}",
         note=enums.DisbursementMethod(method).label,
     )
-    _finish(request, by)
+    if not _finish(request, by):
+        notify_applicant(
+            request,
+            "charity.item_disbursed",
+            {"item": item.description, "amount": f"{amount:.2f}"},
+            key=f"{event.pk}",
+        )
     return disbursement
 
 
@@ -247,7 +255,9 @@ def item_cancel(*, item_id: int, by, reason: str) -> AidItem:
     budget line. When no item of the request is waiting any more, the request goes to "aid
     handed over", or is closed if nothing was handed over.
 
-    Side effects: internal ITEM_CANCELLED row; the request's step's notice, if any.
+    Side effects: public ITEM_CANCELLED row with the reason (shown to the applicant: write it
+    for them); "charity.item_cancelled" (the item and the reason) while other items are still
+    waiting, else the notice of the request's next step.
     Raises PermissionDenied, ValidationError(code="wrong_status" | "not_approved" |
     "no_reason").
     """
@@ -258,7 +268,13 @@ def item_cancel(*, item_id: int, by, reason: str) -> AidItem:
     request, item = _lock_item(item_id)
     _require_approved_item(request, item)
     line = BudgetLine.objects.select_for_update().get(pk=item.budget_line_id)
-    cancel_item(request, item, line, by, reason)
+    event = cancel_item(request, item, line, by, reason)
     line.save(update_fields=["reserved"])
-    _finish(request, by)
+    if not _finish(request, by):
+        notify_applicant(
+            request,
+            "charity.item_cancelled",
+            {"item": item.description, "reason": reason},
+            key=f"{event.pk}",
+        )
     return item

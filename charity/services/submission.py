@@ -15,7 +15,6 @@ with an upload form, and the officer asks for them formally
 (charity.services.workflow.request_ask_documents) or decides what came is enough.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,12 +41,12 @@ from charity.models import (
     RequestMessage,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import access_codes, uploads, workdays
+from pkop_portal import access_codes, code_reissue, uploads, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.enums import PreferredContact
 from pkop_portal.form_keys import FormKeyPurposes
 from pkop_portal.locks import NAMESPACE_CHARITY_FORM, advisory_xact_lock
-from pkop_portal.sequences import take_number
+from pkop_portal.sequences import normalise_number, take_number
 
 NUMBER_PREFIX = "C"
 # The appeals rule (APPK Art. 76), unless the year's active programme says otherwise.
@@ -169,16 +168,12 @@ def request_recipient(request: CharityRequest) -> Recipient:
     )
 
 
-def _normalise_number(number: str) -> str:
-    return unicodedata.normalize("NFKC", number).strip().upper()
-
-
 def request_get_for_applicant(*, number: str, code: str) -> CharityRequest | None:
     """The request if number and access code match, else None (the same for either mistake).
 
     The code is checked under every accepted key, also for an unknown number, so the response
     time does not tell which was wrong."""
-    number = _normalise_number(number)
+    number = normalise_number(number)
     request = (
         CharityRequest.objects.filter(number=number)
         .only("pk", "number", "access_code_hash")
@@ -187,6 +182,43 @@ def request_get_for_applicant(*, number: str, code: str) -> CharityRequest | Non
     stored = request.access_code_hash if request else "0" * 64
     matches = access_codes.check_access_code(number=number, code=code, stored_hash=stored)
     return request if request is not None and matches else None
+
+
+def request_find_by_contact(*, number: str, contact: str) -> CharityRequest | None:
+    """The request numbered `number` whose IIN, e-mail or phone on file is `contact` (for a
+    new access code), else None; an unknown number costs the same comparisons."""
+    return code_reissue.find_by_contact(CharityRequest.objects, number=number, contact=contact)
+
+
+@transaction.atomic
+def request_code_reissue(*, request_id: int) -> bool:
+    """Give the applicant a new access code, because they lost theirs.
+
+    Inputs: a request found by its number and a contact on file (request_find_by_contact).
+    Effects, only if the request has an e-mail address or a phone: a new code whose hash
+    replaces the old one (the old code stops working at once) and an internal NOTE history
+    row "New access code sent" (staff see when and how often it happened).
+    Side effects: a "charity.code_reissued" notification to the contact given in the request
+    (per its preference), never to any other address. The outbox row holds a random nonce, not
+    the code; the code is derived from it again at send time, only while it is still the
+    request's code (pkop_portal.code_reissue, the mechanism of appeals).
+    Returns whether a code was sent; a request without contact is left unchanged (False).
+    """
+    request = CharityRequest.objects.select_for_update().get(pk=request_id)
+    if not (request.email or request.phone):
+        return False
+    event = RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.NOTE, note="New access code sent"
+    )
+    code_reissue.CHARITY_REQUEST.reissue(
+        request, to=request_recipient(request), language=request.language, history_id=event.pk
+    )
+    return True
+
+
+def request_reissued_code(*, request: CharityRequest, nonce: str) -> str | None:
+    """The code `request_code_reissue` made from `nonce`, while it is the request's code."""
+    return code_reissue.CHARITY_REQUEST.code_for(request, nonce=nonce)
 
 
 def request_public_view(*, request_id: int) -> CharityRequest:

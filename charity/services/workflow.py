@@ -108,14 +108,16 @@ def set_status(
     return record_event(request, kind, by, field="status", old=old, new=status, note=note)
 
 
-def cancel_item(request: CharityRequest, item: AidItem, line: BudgetLine, by, reason: str) -> None:
-    """Cancel a locked approved item with `reason` (ITEM_CANCELLED row) and take its amount
-    off the reserve of its locked budget `line`; the caller saves the line."""
+def cancel_item(
+    request: CharityRequest, item: AidItem, line: BudgetLine, by, reason: str
+) -> RequestEvent:
+    """Cancel a locked approved item with `reason` (public ITEM_CANCELLED row, returned) and
+    take its amount off the reserve of its locked budget `line`; the caller saves the line."""
     line.reserved -= item.amount
     item.status = enums.ItemStatus.CANCELLED
     item.cancel_reason = reason
     item.save(update_fields=["status", "cancel_reason"])
-    record_event(
+    return record_event(
         request,
         RequestEvent.Kind.ITEM_CANCELLED,
         by,
@@ -493,15 +495,25 @@ def request_withdraw(*, request_id: int, reason: str = "", by=None) -> StepResul
     """Withdraw a request before its aid is handed over: the applicant (by=None, from the
     tracking page, after its access check) or a charity officer recording it (by=staff).
 
-    From any of WITHDRAWABLE_STATUSES. Effects: withdrawn_at; every approved item not yet
-    handed over is cancelled ("withdrawn by the applicant") and its amount released on its
-    budget line; items already handed over stay. Side effects: public WITHDRAWN row;
-    "charity.withdrawn". Raises PermissionDenied, ValidationError(code="wrong_status").
+    From any of WITHDRAWABLE_STATUSES, and only while nothing of the aid was handed over (once
+    an item is, the rest is handed over or cancelled item by item: a request cannot be both
+    aided and withdrawn). Effects: withdrawn_at; every approved item is cancelled ("withdrawn
+    by the applicant", public ITEM_CANCELLED rows) and its amount released on its budget line.
+    Side effects: public WITHDRAWN row; "charity.withdrawn". Raises PermissionDenied,
+    ValidationError(code="wrong_status" | "partly_handed_over").
     """
     if by is not None:
         require_perm(by, "assess_charityrequest")
     request = lock_request(request_id)
     require_status(request, enums.WITHDRAWABLE_STATUSES)
+    if selectors.request_has_handed_over(request=request):
+        raise ValidationError(
+            _(
+                "Part of the aid on this request has already been handed over, so it can no "
+                "longer be withdrawn."
+            ),
+            code="partly_handed_over",
+        )
     reason = (reason or "").strip()
     with translation.override(request.language):
         released = _("withdrawn by the applicant")

@@ -5,6 +5,7 @@ from django import template
 
 from charity import enums
 from charity.models import DocumentType
+from pkop_portal import formats
 
 register = template.Library()
 
@@ -33,3 +34,12 @@ def charity_document_names(slugs) -> list[str]:
     (a type deleted since is left out)."""
     types = {d.slug: d for d in DocumentType.objects.filter(slug__in=list(slugs or []))}
     return [types[slug].name for slug in slugs or [] if slug in types]
+
+
+@register.filter
+def charity_tenge(value) -> str:
+    """A stored amount ("150000.00") as a sum of tenge, grouped (pkop_portal.formats.tenge)."""
+    try:
+        return formats.tenge(value)
+    except ArithmeticError:
+        return str(value)

@@ -4,6 +4,7 @@ pages, hand-over and cancellation of items, the programme's budget page, the che
 projects and the printable minutes."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -126,7 +127,7 @@ def test_changelist_masks_iin_and_flags_overdue_and_double_help(officer_client):
     assert "Айгерим Садыкова" in html  # officers work on requests: the name in full
     if yesterday < workdays.local_now().date():
         assert 'class="charity-overdue"' in html
-    assert "Money: 150,000.00" in html
+    assert "Money: 150\u00a0000" in html
 
 
 def test_head_sees_names_masked_and_cannot_search_by_iin():
@@ -387,7 +388,7 @@ def test_start_review_then_assess_then_send_to_committee(officer_client, officer
     assert request.status == enums.Status.UNDER_REVIEW
     html = page(officer_client, step_url(request, "assess"))
     # 180 000 tenge for the applicant and one member listed.
-    assert '<td id="charity-income-per-member">90,000.00</td>' in html
+    assert '<td id="charity-income-per-member">90\u00a0000</td>' in html
     response = officer_client.post(
         step_url(request, "assess"),
         {
@@ -1073,7 +1074,7 @@ def test_a_forged_photo_is_refused_and_nothing_stored(board, upload):
 def test_social_project_list_shows_amounts_and_photo_count(board):
     SocialProjectFactory()
     html = page(logged_in(board.chair), f"{ADMIN}socialproject/")
-    assert "25,000,000.00" in html and "Children&#x27;s playground" in html
+    assert "25\u00a0000\u00a0000" in html and "Children&#x27;s playground" in html
 
 
 # ----- Forms ---------------------------------------------------------------------------------
@@ -1104,6 +1105,7 @@ COLUMNS = {
     admin_forms.MeetingForm: {"place": (CommitteeMeeting, "place")},
     admin_forms.ConflictForm: {"note": (ConflictDeclaration, "note")},
     admin_forms.DecisionForm: {"reasons": (CommitteeDecision, "reasons")},
+    admin_forms.DeferForm: {"reason": (RequestEvent, "note")},
     admin_forms.ItemForm: {
         "description": (AidItem, "description"),
         "unit": (AidItem, "unit"),
@@ -1191,3 +1193,190 @@ def test_requests_unchanged_by_the_admin_list(officer_client):
     officer_client.get(REQUESTS)
     assert list(CharityRequest.objects.values()) == before
     assert AidItem.objects.count() == 0
+
+
+# ----- Fixes: budget lines through the service, postponement, withdrawal, meetings offered ----
+
+
+def programme_form(programme, *lines, new=()):
+    """The programme's change form as posted: its lines (line, amount) and new (kind, amount)."""
+    data = {
+        "year": programme.year,
+        "starts_on": programme.starts_on.isoformat(),
+        "ends_on": programme.ends_on.isoformat(),
+        "answer_working_days": 15,
+        "is_active": "on",
+        "title_kk": "a",
+        "title_ru": "b",
+        "title_en": "c",
+        "title_zh_hans": "d",
+        "lines-TOTAL_FORMS": str(len(lines) + len(new)),
+        "lines-INITIAL_FORMS": str(len(lines)),
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for n, (line, amount) in enumerate(lines):
+        data.update(
+            {
+                f"lines-{n}-id": line.pk,
+                f"lines-{n}-programme": programme.pk,
+                f"lines-{n}-aid_kind": line.aid_kind,
+                f"lines-{n}-amount": amount,
+            }
+        )
+    for n, (kind, amount) in enumerate(new, start=len(lines)):
+        data.update(
+            {
+                f"lines-{n}-programme": programme.pk,
+                f"lines-{n}-aid_kind": kind,
+                f"lines-{n}-amount": amount,
+            }
+        )
+    return data
+
+
+def test_saving_a_programme_never_writes_back_stale_reserved_sums(board, monkeypatch):
+    from charity.admin import ProgrammeAdmin
+
+    programme = ProgrammeFactory()
+    line = BudgetLineFactory(programme=programme, amount=Decimal("1000000"))
+    original = ProgrammeAdmin.save_model
+
+    def approval_meanwhile(self, request, obj, form, change):
+        # The form's lines were read already: an approval reserves on the line now.
+        BudgetLine.objects.filter(pk=line.pk).update(
+            reserved=Decimal("300000"), disbursed=Decimal("100000")
+        )
+        return original(self, request, obj, form, change)
+
+    monkeypatch.setattr(ProgrammeAdmin, "save_model", approval_meanwhile)
+    client = logged_in(board.chair)
+    response = client.post(
+        f"{ADMIN}programme/{programme.pk}/change/",
+        programme_form(programme, (line, "900000"), new=[("goods", "50000")]),
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.amount, line.reserved, line.disbursed) == (
+        Decimal("900000"),
+        Decimal("300000"),
+        Decimal("100000"),
+    )
+    added = BudgetLine.objects.get(programme=programme, aid_kind="goods")
+    assert (added.amount, added.reserved) == (Decimal("50000"), Decimal("0"))
+
+
+def test_a_line_below_what_an_approval_reserved_meanwhile_is_refused_and_kept(board, monkeypatch):
+    from charity.admin import ProgrammeAdmin
+
+    programme = ProgrammeFactory()
+    line = BudgetLineFactory(programme=programme, amount=Decimal("1000000"))
+    original = ProgrammeAdmin.save_model
+
+    def approval_meanwhile(self, request, obj, form, change):
+        BudgetLine.objects.filter(pk=line.pk).update(reserved=Decimal("600000"))
+        return original(self, request, obj, form, change)
+
+    monkeypatch.setattr(ProgrammeAdmin, "save_model", approval_meanwhile)
+    client = logged_in(board.chair)
+    response = client.post(
+        f"{ADMIN}programme/{programme.pk}/change/",
+        programme_form(programme, (line, "500000")),
+        follow=True,
+    )
+    line.refresh_from_db()
+    assert (line.amount, line.reserved) == (Decimal("1000000"), Decimal("600000"))
+    assert "At least 600\u00a0000 tenge is already reserved on this line." in (
+        response.content.decode()
+    )
+
+
+def test_an_existing_lines_kind_of_aid_is_not_changed(board):
+    programme = ProgrammeFactory()
+    line = BudgetLineFactory(programme=programme, amount=Decimal("1000"))
+    data = programme_form(programme, (line, "2000"))
+    data["lines-0-aid_kind"] = "goods"
+    client = logged_in(board.chair)
+    assert client.post(f"{ADMIN}programme/{programme.pk}/change/", data).status_code == 302
+    line.refresh_from_db()
+    assert (line.aid_kind, line.amount) == ("money", Decimal("2000"))
+
+
+def test_the_committee_postpones_a_request_from_the_meeting_page(board):
+    request = board.request()
+    support.declare_all(board.meeting, request)
+    support.recorded(board.meeting, request, by=board.alice)
+    nxt = support.meeting(
+        board.chair, board.alice, held_on=workdays.local_now().date() + timedelta(days=7)
+    )
+    past = support.meeting(
+        board.chair, board.alice, held_on=workdays.local_now().date() - timedelta(days=7)
+    )
+    bob = logged_in(board.bob)
+    html = page(bob, f"{MEETINGS}{board.meeting.pk}/change/")
+    assert f'href="{agenda_url(board, request, "defer")}"' in html
+    form = page(bob, agenda_url(board, request, "defer"))
+    assert f'<option value="{nxt.pk}">' in form
+    assert f'<option value="{past.pk}">' not in form
+    assert f'<option value="{board.meeting.pk}">' not in form
+    # The reason is required: nothing changes without it.
+    assert bob.post(agenda_url(board, request, "defer"), {"meeting": nxt.pk}).status_code == 200
+    assert board.meeting.requests.filter(pk=request.pk).exists()
+    response = bob.post(
+        agenda_url(board, request, "defer"), {"meeting": nxt.pk, "reason": "Нужен акт"}
+    )
+    assert response.status_code == 302
+    assert list(nxt.requests.all()) == [request]
+    assert not board.meeting.requests.filter(pk=request.pk).exists()
+    assert not CommitteeDecision.objects.filter(request=request).exists()
+    [row] = notices(request, "charity.status_changed")
+    assert row.context["status"] == "at_committee"
+
+
+def test_postpone_back_to_the_officer_and_not_offered_to_outsiders(board, officer_client):
+    request = board.request()
+    # Officers see the meeting but are no members: no button, and the service refuses.
+    html = page(officer_client, f"{MEETINGS}{board.meeting.pk}/change/")
+    assert f'href="{agenda_url(board, request, "defer")}"' not in html
+    officer_client.post(agenda_url(board, request, "defer"), {"reason": "x"})
+    request.refresh_from_db()
+    assert request.status == enums.Status.AT_COMMITTEE
+    alice = logged_in(board.alice)
+    response = alice.post(agenda_url(board, request, "defer"), {"meeting": "", "reason": "Справка"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == enums.Status.UNDER_REVIEW
+
+
+def test_no_postpone_button_once_the_decision_is_approved(board):
+    request = board.request()
+    board.decide(request)
+    html = page(logged_in(board.alice), f"{MEETINGS}{board.meeting.pk}/change/")
+    assert f'href="{agenda_url(board, request, "defer")}"' not in html
+
+
+def test_withdraw_button_hidden_once_part_of_the_aid_was_handed_over(officer_client, board):
+    from charity.tests.test_disbursement import disburse
+
+    line = BudgetLineFactory(amount=Decimal("500000"))
+    request, decision = board.approved(line, "1000", "2000")
+    html = page(officer_client, f"{REQUESTS}{request.pk}/change/")
+    assert 'class="charity-action-withdraw"' in html
+    disburse(decision.items.order_by("pk").first(), board.officer)
+    html = page(officer_client, f"{REQUESTS}{request.pk}/change/")
+    assert 'class="charity-action-withdraw"' not in html
+    response = officer_client.post(step_url(request, "withdraw"), {"reason": "Звонок"})
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.status == enums.Status.APPROVED
+
+
+def test_send_to_committee_offers_only_meetings_from_today(officer_client, board):
+    today = workdays.local_now().date()
+    past = support.meeting(board.chair, board.alice, held_on=today - timedelta(days=1))
+    request = support.open_request(
+        status=enums.Status.UNDER_REVIEW, assessed_at=workdays.local_now()
+    )
+    html = page(officer_client, step_url(request, "send_to_committee"))
+    assert f'<option value="{board.meeting.pk}">' in html  # today still counts
+    assert f'<option value="{past.pk}">' not in html

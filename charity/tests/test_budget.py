@@ -76,7 +76,7 @@ def test_the_last_tenge_may_be_approved_one_more_may_not():
     with translation.override("en"), pytest.raises(ValidationError) as error:
         committee.decision_approve(decision_id=decision.pk, by=board.chair)
     assert error.value.code == "over_budget"
-    assert error.value.message == over_budget_message(line, "0.00", "0.01")
+    assert error.value.message == over_budget_message(line, "0", "0.01")
 
 
 @pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_over_budget_is_refused_with_the_line_what_is_left_and_what_is_needed():
     assert error.value.code == "over_budget"
     with translation.override("en"):
         text = error.value.message
-        assert text == over_budget_message(line, "100,000.00", "110,000.00")
+        assert text == over_budget_message(line, "100\u00a0000", "110\u00a0000")
         assert f"Assistance to needy families 2026: {enums.AidKind.MONEY.label}" in text
     line.refresh_from_db()
     request.refresh_from_db()
@@ -188,3 +188,108 @@ def test_twenty_concurrent_approvals_never_exceed_the_line(race):
     statuses = sorted(d.request.status for d in CommitteeDecision.objects.select_related("request"))
     assert statuses == ["approved"] * AFFORDABLE + ["at_committee"] * (RACERS - AFFORDABLE)
     assert Notification.objects.filter(event="charity.decided").count() == AFFORDABLE
+
+
+# --- budget lines (charity.services.budget) and the tenge formatter -------------------------
+
+
+@pytest.mark.django_db
+def test_set_amount_never_goes_below_what_is_reserved_now():
+    from charity.services import budget
+
+    board = support.Committee()
+    line = BudgetLineFactory(amount=Decimal("500000"))
+    board.approved(line, "300000")
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        budget.budget_line_set_amount(line_id=line.pk, amount=Decimal("299999.99"), by=board.chair)
+    assert error.value.code == "below_reserved"
+    assert error.value.messages == ["At least 300\u00a0000 tenge is already reserved on this line."]
+    # The very amount reserved is allowed; only `amount` is written.
+    BudgetLine.objects.filter(pk=line.pk).update(disbursed=Decimal("1000"))
+    budget.budget_line_set_amount(line_id=line.pk, amount=Decimal("300000"), by=board.chair)
+    line.refresh_from_db()
+    assert (line.amount, line.reserved, line.disbursed) == (
+        Decimal("300000"),
+        Decimal("300000"),
+        Decimal("1000"),
+    )
+
+
+@pytest.mark.django_db
+def test_set_amount_reads_reserved_under_the_lock_not_from_the_caller():
+    from charity.services import budget
+
+    board = support.Committee()
+    line = BudgetLineFactory(amount=Decimal("500000"))
+    stale = BudgetLine.objects.get(pk=line.pk)  # read before the approval
+    board.approved(line, "200000")
+    with pytest.raises(ValidationError) as error:
+        budget.budget_line_set_amount(line_id=stale.pk, amount=Decimal("100000"), by=board.chair)
+    assert error.value.code == "below_reserved"
+    budget.budget_line_set_amount(line_id=stale.pk, amount=Decimal("250000"), by=board.chair)
+    line.refresh_from_db()
+    assert (line.amount, line.reserved) == (Decimal("250000"), Decimal("200000"))
+
+
+@pytest.mark.django_db
+def test_budget_line_add_and_its_refusals():
+    from django.core.exceptions import PermissionDenied
+
+    from charity.services import budget
+
+    board = support.Committee()
+    programme = ProgrammeFactory()
+    line = budget.budget_line_add(
+        programme_id=programme.pk, aid_kind="goods", amount=Decimal("1000"), by=board.chair
+    )
+    assert (line.programme, line.aid_kind, line.amount, line.reserved) == (
+        programme,
+        "goods",
+        Decimal("1000"),
+        Decimal("0"),
+    )
+    for code, kind, amount in [
+        ("duplicate", "goods", "1"),
+        ("bad_aid_kind", "gold", "1"),
+        ("negative", "money", "-1"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            budget.budget_line_add(
+                programme_id=programme.pk, aid_kind=kind, amount=Decimal(amount), by=board.chair
+            )
+        assert error.value.code == code
+    with pytest.raises(PermissionDenied):
+        budget.budget_line_add(
+            programme_id=programme.pk, aid_kind="money", amount=Decimal("1"), by=board.officer
+        )
+    with pytest.raises(PermissionDenied):
+        budget.budget_line_set_amount(line_id=line.pk, amount=Decimal("5"), by=board.officer)
+    assert BudgetLine.objects.filter(programme=programme).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (Decimal("0"), "0"),
+        (Decimal("999"), "999"),
+        (Decimal("1000"), "1\u00a0000"),
+        (Decimal("40000000.00"), "40\u00a0000\u00a0000"),
+        (Decimal("1234.5"), "1\u00a0234.50"),
+        (Decimal("0.01"), "0.01"),
+        (Decimal("-1500"), "-1\u00a0500"),
+        ("150000.00", "150\u00a0000"),
+    ],
+)
+def test_tenge_groups_with_no_break_spaces_and_drops_whole_decimals(value, expected):
+    from pkop_portal.formats import tenge
+
+    with translation.override("en"):
+        assert tenge(value) == expected
+
+
+def test_tenge_uses_the_decimal_separator_of_the_language():
+    from pkop_portal.formats import tenge
+
+    with translation.override("ru"):
+        assert tenge(Decimal("1234.5")) == "1\u00a0234,50"

@@ -263,3 +263,12 @@ def test_visit_refusals(secretary):
     booking = visit()
     from_booking(booking, secretary)
     refused("already_linked", lambda: from_booking(booking, secretary))
+
+
+def test_visit_without_phone_or_email_is_refused_like_an_appeal(secretary):
+    refused("no_contact", lambda: from_booking(visit(phone="", email=""), secretary))
+    assert CharityRequest.objects.count() == 0
+    assert Notification.objects.count() == 0
+    # One way to reach the applicant is enough: here the e-mail.
+    request = from_booking(visit(phone="", email="erlan@example.kz"), secretary).request
+    assert (request.email, request.preferred_contact) == ("erlan@example.kz", "email")

@@ -1,6 +1,7 @@
 """The committee: meetings, conflict-of-interest declarations and exclusion, decisions, the
 chair's approval with four eyes, and the minutes."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -383,3 +384,150 @@ def test_minutes_of_an_empty_agenda_are_refused(board):
         "empty_agenda",
         lambda: committee.meeting_approve_minutes(meeting_id=board.meeting.pk, by=board.chair),
     )
+
+
+# --- the recorder's own conflict ---------------------------------------------------------------
+
+
+def test_a_recorder_who_declares_a_conflict_afterwards_blocks_the_approval(board):
+    request = board.request()
+    support.declare_all(board.meeting, request)
+    decision = support.recorded(board.meeting, request, by=board.alice)
+    committee.conflict_declare(
+        meeting_id=board.meeting.pk,
+        request_id=request.pk,
+        member=board.alice,
+        has_conflict=True,
+        note="Сестра заявителя",
+    )
+    from django.utils import translation
+
+    with translation.override("en"):
+        error = refused("recorder_conflicted", lambda: approve(decision, board.chair))
+    assert error.messages == [
+        "The member who recorded this decision declared a conflict of interest on this "
+        "request: a member without a conflict must record the decision again."
+    ]
+    request.refresh_from_db()
+    decision.refresh_from_db()
+    assert (request.status, decision.is_approved) == (enums.Status.AT_COMMITTEE, False)
+    assert not Notification.objects.filter(event="charity.decided").exists()
+    # Bob, without a conflict, records it again (his record now): the chair may approve.
+    again = support.recorded(board.meeting, request, by=board.bob)
+    assert (again.pk, again.recorded_by) == (decision.pk, board.bob)
+    approve(again, board.chair)
+    assert set(again.participants.all()) == {board.chair, board.bob}
+    request.refresh_from_db()
+    assert request.status == enums.Status.APPROVED
+
+
+def test_a_recorder_who_keeps_no_conflict_does_not_block(board):
+    # The boundary: the recorder declaring again "no conflict" changes nothing.
+    request = board.request()
+    support.declare_all(board.meeting, request)
+    decision = support.recorded(board.meeting, request, by=board.alice)
+    committee.conflict_declare(
+        meeting_id=board.meeting.pk, request_id=request.pk, member=board.alice, has_conflict=False
+    )
+    approve(decision, board.chair)
+    request.refresh_from_db()
+    assert request.status == enums.Status.APPROVED
+
+
+# --- postponement ---------------------------------------------------------------------------
+
+
+def later_meeting(board, days=7, **kwargs):
+    return support.meeting(
+        board.chair,
+        board.alice,
+        board.bob,
+        held_on=workdays.local_now().date() + timedelta(days=days),
+        **kwargs,
+    )
+
+
+def test_defer_to_another_meeting_discards_the_unapproved_decision(board):
+    from charity.models import AidItem, RequestEvent
+
+    request = board.request()
+    other = board.request()
+    board.decide(other)  # so that the minutes have something decided
+    support.declare_all(board.meeting, request)
+    support.recorded(board.meeting, request, by=board.alice)
+    nxt = later_meeting(board)
+    committee.request_defer(
+        request_id=request.pk, by=board.bob, reason="Нужен акт обследования", meeting_id=nxt.pk
+    )
+    request.refresh_from_db()
+    assert request.status == enums.Status.AT_COMMITTEE
+    assert list(board.meeting.requests.all()) == [other]
+    assert list(nxt.requests.all()) == [request]
+    assert not CommitteeDecision.objects.filter(request=request).exists()
+    assert not AidItem.objects.filter(decision__request=request).exists()
+    event = request.events.get(kind=RequestEvent.Kind.DEFERRED)
+    assert (event.by, event.note, event.is_public) == (board.bob, "Нужен акт обследования", True)
+    assert event.new_value == f"{nxt.held_on:%d.%m.%Y}"
+    [row] = Notification.objects.filter(event="charity.status_changed", object_id=str(request.pk))
+    assert row.context["status"] == "at_committee"
+    # The old meeting's minutes no longer wait for it.
+    committee.meeting_approve_minutes(meeting_id=board.meeting.pk, by=board.chair)
+    # The new meeting decides afresh: declarations there, a new decision, the approval.
+    support.declare_all(nxt, request)
+    decision = support.recorded(nxt, request, by=board.alice)
+    approve(decision, board.chair)
+    request.refresh_from_db()
+    assert request.status == enums.Status.APPROVED
+
+
+def test_defer_back_to_the_officer(board):
+    request = board.request()
+    committee.request_defer(request_id=request.pk, by=board.chair, reason="Нет справки о доходах")
+    request.refresh_from_db()
+    assert request.status == enums.Status.UNDER_REVIEW
+    assert not board.meeting.requests.filter(pk=request.pk).exists()
+    event = request.events.get(kind="deferred")
+    assert (event.old_value, event.new_value) == ("at_committee", "under_review")
+    row = Notification.objects.get(event="charity.status_changed")
+    assert row.context["status"] == "under_review"
+    refused(
+        "empty_agenda",
+        lambda: committee.meeting_approve_minutes(meeting_id=board.meeting.pk, by=board.chair),
+    )
+
+
+def test_defer_refusals(board):
+    request = board.request()
+
+    def defer(by=board.alice, reason="Причина", meeting_id=None):
+        return committee.request_defer(
+            request_id=request.pk, by=by, reason=reason, meeting_id=meeting_id
+        )
+
+    refused("no_reason", lambda: defer(reason="  "))
+    refused("same_meeting", lambda: defer(meeting_id=board.meeting.pk))
+    yesterday = later_meeting(board, days=-1)
+    refused("meeting_not_planned", lambda: defer(meeting_id=yesterday.pk))
+    held = later_meeting(board, days=0)
+    held.status = enums.MeetingStatus.HELD
+    held.save()
+    refused("meeting_not_planned", lambda: defer(meeting_id=held.pk))
+    today = later_meeting(board, days=0)  # today still counts
+    with pytest.raises(PermissionDenied):
+        defer(by=support.member("outsider"))
+    with pytest.raises(PermissionDenied):
+        defer(by=board.officer)
+    assert request.events.filter(kind="deferred").count() == 0
+    defer(meeting_id=today.pk)
+    assert list(today.requests.all()) == [request]
+
+
+def test_no_defer_once_the_decision_is_approved(board):
+    request = board.request()
+    board.decide(request)
+    refused(
+        "wrong_status",
+        lambda: committee.request_defer(request_id=request.pk, by=board.alice, reason="Поздно"),
+    )
+    assert board.meeting.requests.filter(pk=request.pk).exists()
+    assert CommitteeDecision.objects.get(request=request).is_approved

@@ -15,6 +15,7 @@ from charity.services import disbursement as service
 from charity.tests import support
 from charity.tests.factories import BudgetLineFactory
 from notifications.models import Notification
+from notifications.rendering import render_message
 from pkop_portal import workdays
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,71 @@ def test_rights(board, line):
     with pytest.raises(PermissionDenied):
         service.item_cancel(item_id=item.pk, by=support.head(), reason="x")
     service.item_cancel(item_id=item.pk, by=board.alice, reason="Решение комитета")
+
+
+# --- the applicant is told of each item while others wait ------------------------------------
+
+
+def test_each_partial_hand_over_is_public_and_told_the_last_one_completes(board, line):
+    from charity import selectors
+
+    request, decision = board.approved(line, "100000", "20000", "5000")
+    first, second, third = decision.items.order_by("pk")
+    disburse(first, board.officer, amount=Decimal("90000.50"))
+    disburse(second, board.officer)
+    rows = list(Notification.objects.filter(event="charity.item_disbursed").order_by("pk"))
+    assert [row.context for row in rows] == [
+        {"number": request.number, "item": "Помощь 0", "amount": "90000.50"},
+        {"number": request.number, "item": "Помощь 1", "amount": "20000.00"},
+    ]
+    public = [(e.kind, e.old_value) for e in selectors.request_public_history(request=request)]
+    assert public[-2:] == [("disbursed", "Помощь 0"), ("disbursed", "Помощь 1")]
+    # The last item: the request is complete, told once by "charity.disbursed".
+    disburse(third, board.officer)
+    assert Notification.objects.filter(event="charity.item_disbursed").count() == 2
+    assert Notification.objects.filter(event="charity.disbursed").count() == 1
+    rendered = render_message(
+        event="charity.item_disbursed", language="en", context=rows[0].context, channel="email"
+    )
+    assert "Помощь 0, 90\u00a0000.50 tenge" in rendered.text
+
+
+def test_a_cancelled_item_is_public_with_its_reason_and_told(board, line):
+    from django.template.loader import render_to_string
+
+    from charity import selectors
+
+    request, decision = board.approved(line, "100000", "20000")
+    first, second = decision.items.order_by("pk")
+    service.item_cancel(item_id=first.pk, by=board.officer, reason="Семья отказалась от набора")
+    [row] = Notification.objects.filter(event="charity.item_cancelled")
+    assert row.context == {
+        "number": request.number,
+        "item": "Помощь 0",
+        "reason": "Семья отказалась от набора",
+    }
+    last = list(selectors.request_public_history(request=request))[-1]
+    assert (last.kind, last.old_value, last.note) == (
+        "item_cancelled",
+        "Помощь 0",
+        "Семья отказалась от набора",
+    )
+    html = render_to_string(
+        "charity/_decision.html", {"decision": decision, "charity_request": request}
+    )
+    assert 'class="item-cancel-reason"' in html and "Семья отказалась от набора" in html
+    # The last item cancelled: nothing was handed over, the request is closed and told so,
+    # without a second item notice.
+    service.item_cancel(item_id=second.pk, by=board.officer, reason="Не дозвонились")
+    assert Notification.objects.filter(event="charity.item_cancelled").count() == 1
+    assert Notification.objects.filter(event="charity.closed").count() == 1
+
+
+def test_decision_shows_no_reason_for_items_not_cancelled(board, line):
+    from django.template.loader import render_to_string
+
+    request, decision = board.approved(line, "100000")
+    html = render_to_string(
+        "charity/_decision.html", {"decision": decision, "charity_request": request}
+    )
+    assert "item-cancel-reason" not in html

@@ -23,6 +23,8 @@ KEYS = {
     "charity.extended",
     "charity.message",
     "charity.disbursed",
+    "charity.item_disbursed",
+    "charity.item_cancelled",
     "charity.closed",
     "charity.withdrawn",
     "charity.created_from_channel",

@@ -175,9 +175,11 @@ def test_public_history_leaves_out_internal_rows():
         RequestEvent.Kind.ASSIGNED,
         RequestEvent.Kind.FLAGS_CHECKED,
         RequestEvent.Kind.CONFLICT_DECLARED,
-        RequestEvent.Kind.ITEM_CANCELLED,
+        RequestEvent.Kind.DEFERRED,
         RequestEvent.Kind.DECIDED,
+        RequestEvent.Kind.ITEM_CANCELLED,
     ):
         RequestEvent.objects.create(request=request, kind=kind)
     kinds = [e.kind for e in selectors.request_public_history(request=request)]
-    assert kinds == ["submitted", "decided"]
+    # A postponement and a cancelled item (its reason written for the applicant) are shown.
+    assert kinds == ["submitted", "deferred", "decided", "item_cancelled"]

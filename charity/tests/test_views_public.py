@@ -278,15 +278,69 @@ def test_a_form_without_csrf_token_is_refused_with_the_translated_page():
     assert_nothing_stored()
 
 
-def test_applications_are_rate_limited_per_client(client, settings):
-    settings.APPEALS_SUBMIT_RATE = "2/h"
+def test_the_submission_limit_has_its_own_setting():
+    from django.conf import settings
+
+    assert settings.CHARITY_SUBMIT_RATE == "5/h"
+
+
+def test_invalid_applications_never_lock_anyone_out(client):
+    for _ in range(6):
+        refused = apply(client, "ru", full_name="")
+        assert refused.status_code == 400
+        assert 'id="rate-limited"' not in html_of(refused)
+    assert_nothing_stored()
+    assert apply(client, "ru").status_code == 302
+    assert CharityRequest.objects.count() == 1
+
+
+def test_a_resent_form_does_not_count_against_the_limit(client, settings):
+    settings.CHARITY_SUBMIT_RATE = "1/h"
+    key = new_form_key()
+    for _ in range(3):
+        assert apply(client, "ru", form_key=key).status_code == 302
+    assert CharityRequest.objects.count() == 1
+    assert apply(client, "ru").status_code == 429
+
+
+def test_over_the_limit_the_form_comes_back_with_what_was_typed(client, settings):
+    settings.CHARITY_SUBMIT_RATE = "2/h"
     assert apply(client, "kk").status_code == 302
     assert apply(client, "kk").status_code == 302
-    blocked = apply(client, "kk")
+    blocked = apply(client, "kk", full_name="Дана Омарова", address="Шымкент, ул. Жибек жолы, 7")
+    html = html_of(blocked)
     assert blocked.status_code == 429
-    assert escaped(tr("Too many requests", "kk")) in html_of(blocked)
     assert CharityRequest.objects.count() == 2
+    assert Notification.objects.filter(event="charity.submitted").count() == 2
+    notice = re.search(
+        r'<div class="alert alert-warning" role="alert" id="rate-limited">(.*?)</div>', html, re.S
+    )
+    assert notice, "the limit is said above the form"
+    with translation.override("kk"):
+        expected = gettext(
+            "You have sent as many requests for assistance as one connection may send for now. "
+            "Please try again in %(wait)s. What you typed is kept below; choose the files "
+            "again before sending."
+        )
+    before, after = (escaped(part) for part in expected.split("%(wait)s"))
+    assert before in notice.group(1) and after in notice.group(1)
+    assert re.search(r"\d+", notice.group(1).split(before)[1])  # how long: a number
+    assert 'value="Дана Омарова"' in html and "Шымкент, ул. Жибек жолы, 7" in html
+    assert 'value="Ерлан Садыков"' in html  # household rows too
+    assert 'id="apply-form"' in html
+    # Another client is not limited.
     assert apply(client, "kk", extra={"REMOTE_ADDR": "10.9.9.9"}).status_code == 302
+
+
+def test_the_wait_is_told_in_minutes_or_hours():
+    from pkop_portal.ratelimits import wait_text
+
+    with translation.override("en"):
+        assert wait_text(1) == "1 minute"
+        assert wait_text(61) == "2 minutes"
+        assert wait_text(3599) == "60 minutes"
+        assert wait_text(3 * 3600) == "3 hours"
+        assert wait_text(3 * 86400) == "3 days"
 
 
 def test_an_application_is_accepted_when_the_rate_limit_cache_fails(client, monkeypatch):
@@ -568,6 +622,73 @@ def test_a_request_whose_aid_was_handed_over_cannot_be_withdrawn(client):
     charity_request.refresh_from_db()
     assert charity_request.status == enums.Status.DISBURSED
     assert charity_request.events.count() == 0
+
+
+def test_withdrawal_is_refused_once_part_of_the_aid_was_handed_over(client):
+    charity_request = decided(language="ru", status=enums.Status.PARTLY_APPROVED)
+    assert charity_request.status in enums.WITHDRAWABLE_STATUSES
+    login(client, charity_request)
+    assert 'id="withdraw-link"' not in html_of(client.get(detail_url(charity_request)))
+    page = html_of(client.get(detail_url(charity_request, part="withdraw/")))
+    handed_over = escaped(
+        gettext(
+            "Part of the aid on this request has already been handed over, so it can no "
+            "longer be withdrawn."
+        )
+    )
+    assert 'id="cannot-withdraw"' in page and 'id="withdraw-form"' not in page
+    assert handed_over in page
+    response = client.post(detail_url(charity_request, part="withdraw/"), {"reason": ""})
+    assert response.status_code == 400
+    assert handed_over in html_of(response)  # the service's own refusal
+    charity_request.refresh_from_db()
+    assert charity_request.status == enums.Status.PARTLY_APPROVED
+    assert charity_request.withdrawn_at is None
+    assert not charity_request.events.filter(kind=RequestEvent.Kind.WITHDRAWN).exists()
+
+
+def test_before_any_hand_over_an_approved_request_may_still_be_withdrawn(client):
+    charity_request = CharityRequestFactory(status=enums.Status.APPROVED)
+    login(client, charity_request)
+    assert 'id="withdraw-link"' in html_of(client.get(detail_url(charity_request)))
+    assert 'id="withdraw-form"' in html_of(
+        client.get(detail_url(charity_request, "en", "withdraw/"))
+    )
+
+
+def test_withdrawal_attempts_are_rate_limited(client, settings):
+    settings.APPEALS_MESSAGE_RATE = "2/h"
+    charity_request = CharityRequestFactory()
+    login(client, charity_request)
+    url = detail_url(charity_request, part="withdraw/")
+    for _ in range(2):
+        assert client.post(url, {"reason": "x" * 2001}).status_code == 400
+    blocked = client.post(url, {"reason": ""})
+    assert blocked.status_code == 429
+    assert escaped(gettext("Too many requests")) in html_of(blocked)
+    charity_request.refresh_from_db()
+    assert charity_request.status == enums.Status.SUBMITTED
+    # The confirmation page itself (GET) is not counted, nor is another client limited.
+    assert client.get(url).status_code == 200
+    other = Client(REMOTE_ADDR="10.9.9.9")
+    login(other, charity_request)
+    assert other.post(url, {"reason": ""})["Location"] == detail_url(charity_request)
+
+
+def test_withdrawal_works_when_the_rate_limit_cache_fails(client, monkeypatch):
+    from pkop_portal import ratelimits
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    broken.ALL = ratelimits.get_usage.ALL
+    charity_request = CharityRequestFactory()
+    login(client, charity_request)
+    monkeypatch.setattr(ratelimits, "get_usage", broken)
+    response = client.post(detail_url(charity_request, part="withdraw/"), {"reason": ""})
+    assert response["Location"] == detail_url(charity_request)
+    charity_request.refresh_from_db()
+    assert charity_request.status == enums.Status.WITHDRAWN
 
 
 def decided(language="kk", status=enums.Status.DISBURSED, approved=True):

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from charity import enums
+from charity import enums, selectors
 from charity.models import DocumentType, RequestEvent, RequestMessage
 from charity.services import workflow
 from charity.tests import support
@@ -502,20 +502,55 @@ def test_withdraw_releases_the_reserved_budget_of_items_not_handed_over():
     ]
 
 
-def test_withdraw_keeps_what_was_already_handed_over(tmp_path):
+def test_withdraw_is_refused_once_part_of_the_aid_was_handed_over(tmp_path):
     from charity.tests.test_disbursement import disburse
 
     board = support.Committee()
     line = BudgetLineFactory(amount=Decimal("500000"))
     request, decision = board.approved(line, "100000", "50000")
     first, second = decision.items.order_by("pk")
+    # Before any hand-over: allowed (and offered).
+    assert selectors.request_can_withdraw(request=request) is True
     disburse(first, board.officer)
+    request.refresh_from_db()
+    assert selectors.request_can_withdraw(request=request) is False
+    with translation.override("en"):
+        error = refused(
+            "partly_handed_over", lambda: workflow.request_withdraw(request_id=request.pk)
+        )
+    assert error.messages == [
+        "Part of the aid on this request has already been handed over, so it can no longer be "
+        "withdrawn."
+    ]
+    refused(
+        "partly_handed_over",
+        lambda: workflow.request_withdraw(request_id=request.pk, by=board.officer, reason="x"),
+    )
+    request.refresh_from_db()
+    line.refresh_from_db()
+    second.refresh_from_db()
+    assert (request.status, second.status) == (enums.Status.APPROVED, "approved")
+    assert (line.reserved, line.disbursed) == (Decimal("150000"), Decimal("100000"))
+    assert not request.events.filter(kind="withdrawn").exists()
+
+
+def test_withdraw_of_an_approved_request_releases_every_item():
+    board = support.Committee()
+    line = BudgetLineFactory(amount=Decimal("500000"))
+    request, decision = board.approved(line, "100000", "50000")
     workflow.request_withdraw(request_id=request.pk)
     line.refresh_from_db()
-    assert (line.reserved, line.disbursed) == (Decimal("100000"), Decimal("100000"))
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.status, second.status) == ("disbursed", "cancelled")
+    assert (line.reserved, line.disbursed) == (Decimal("0"), Decimal("0"))
+    assert set(decision.items.values_list("status", flat=True)) == {"cancelled"}
+    request.refresh_from_db()
+    assert request.status == enums.Status.WITHDRAWN
+    assert selectors.request_can_withdraw(request=request) is False
+
+
+def test_can_withdraw_costs_no_query_before_a_decision(django_assert_num_queries):
+    request = support.open_request()
+    with django_assert_num_queries(0):
+        assert selectors.request_can_withdraw(request=request) is True
 
 
 def test_close_waits_for_every_item():

@@ -185,6 +185,8 @@ def test_load_demo_in_a_fresh_process_prints_no_warning_no_message_and_the_login
     transaction they would never be), with the console backends `make run` uses."""
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        # The demo's photos and documents: in this test's directory, not the repository's.
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
         "PORTAL_BASE_URL": "http://127.0.0.1:8001",
         "DJANGO_DEMO_ADMIN_PASSWORD": "",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
@@ -218,6 +220,7 @@ def test_load_demo_in_a_fresh_process_prints_no_warning_no_message_and_the_login
     assert statuses == "[('sent', 'email')]"
     assert int(count) >= 12
 
+    assert any((tmp_path / "media").rglob("*.png"))
     second = run_fresh(*manage, "load_demo", env=env)
     assert (second.returncode, second.stderr) == (0, "")
     assert second.stdout.splitlines() == [
