@@ -24,7 +24,7 @@ psql "${DATABASE_URL%/*}/postgres" -qAtc "select 1 from pg_database where datnam
 redis-cli -u "$REDIS_URL" flushdb >/dev/null
 before=$(psql "$DATABASE_URL" -qAtc "select count(*) from appeals_appeal")
 
-.venv/bin/gunicorn pkop_portal.wsgi --bind "127.0.0.1:$PORT" --workers "${WORKERS:-2}" --log-level warning &
+.venv/bin/gunicorn pkop_portal.wsgi --bind "127.0.0.1:$PORT" --workers "${WORKERS:-2}" --log-level warning --logger-class pkop_portal.gunicorn_logging.PrivacyLogger &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done

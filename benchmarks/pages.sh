@@ -18,7 +18,7 @@ psql "${DATABASE_URL%/*}/postgres" -qAtc "select 1 from pg_database where datnam
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 
-.venv/bin/gunicorn pkop_portal.wsgi --bind "127.0.0.1:$PORT" --workers 4 --log-level warning &
+.venv/bin/gunicorn pkop_portal.wsgi --bind "127.0.0.1:$PORT" --workers 4 --log-level warning --logger-class pkop_portal.gunicorn_logging.PrivacyLogger &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done

@@ -378,7 +378,8 @@ def run(args, work: Path, processes: Processes) -> bool:
     processes.start(
         "gunicorn",
         [str(BIN / "gunicorn"), "pkop_portal.wsgi", "--bind", f"127.0.0.1:{web_port}"]
-        + ["--workers", "2", "--log-level", "warning"],
+        + ["--workers", "2", "--log-level", "warning"]
+        + ["--logger-class", "pkop_portal.gunicorn_logging.PrivacyLogger"],
         env,
     )
     worker_log, beat_log = work / "worker.log", work / "beat.log"

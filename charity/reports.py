@@ -50,19 +50,13 @@ from charity.models import (
     SocialProject,
     SocialProjectPhoto,
 )
+from pkop_portal.suppression import MIN_CELL, is_suppressed, suppress  # noqa: F401 (MIN_CELL: public)
 
-# The smallest number of families a published figure may be about.
-MIN_CELL = 5
 # Reports exist for this year onwards (earlier years are not data but typos or probes).
 FIRST_YEAR = 2000
 
 ZERO = Decimal("0")
 _REQUEST = "item__decision__request"
-
-
-def is_suppressed(count: int) -> bool:
-    """Whether a figure about `count` families must be hidden: the one small-count rule."""
-    return count < MIN_CELL
 
 
 def report_year_is_valid(year: int, *, today: date | None = None) -> bool:
@@ -144,22 +138,16 @@ def cells_suppress(cells: list[Cell], *, overlap: int = 0) -> None:
     `overlap`: how many more times families are counted in the table than there are families
     (a family helped with two kinds of aid is in two rows); the hidden cells must cover
     MIN_CELL families even if every double count fell among them."""
-    hidden = []
-    for cell in cells:
-        if not cell.is_empty and is_suppressed(cell.families):
-            cell.suppressed = cell.small = True
-            hidden.append(cell)
-    if not hidden:
-        return
-    order = {id(cell): position for position, cell in enumerate(cells)}
-    shown = sorted(
-        (c for c in cells if not c.suppressed and not c.is_empty),
-        key=lambda c: (c.families, c.amount, order[id(c)]),
+    small, complements = suppress(
+        [cell.families for cell in cells],
+        empty=[cell.is_empty for cell in cells],
+        sort_keys=[(cell.families, cell.amount) for cell in cells],
+        overlap=overlap,
     )
-    while shown and (len(hidden) < 2 or is_suppressed(sum(c.families for c in hidden) - overlap)):
-        cell = shown.pop(0)
-        cell.suppressed = True
-        hidden.append(cell)
+    for position in small:
+        cells[position].suppressed = cells[position].small = True
+    for position in complements:
+        cells[position].suppressed = True
 
 
 def report_years() -> list[int]:

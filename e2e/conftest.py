@@ -114,8 +114,8 @@ def axe_check():
 
 @pytest.fixture(autouse=True)
 def seeded_reference_data(transactional_db):
-    """The rows the data migrations seed (hotline lines, groups, categories, consent text,
-    group permissions).
+    """The rows the data migrations seed (hotline lines, groups, categories, consent texts,
+    group permissions, the Compliance groups' hotline rights).
 
     A transactional test that ran before flushes them, and pytest-django's serialized rollback
     does not restore them for the first live-server test after it; re-seeding is idempotent.
@@ -125,6 +125,7 @@ def seeded_reference_data(transactional_db):
     from django.apps import apps
 
     from pkop_portal.models import ConsentText
+    from pkop_portal.permissions import grant_group_permissions
 
     for module in (
         "pkop_portal.migrations.0002_seed_lines_groups_calendar",
@@ -139,6 +140,11 @@ def seeded_reference_data(transactional_db):
         migration = import_module(module)
         seed = getattr(migration, "seed", None) or migration.grant
         seed(apps, None)
+    # The hotline rights of the "Compliance officer" and "Compliance head" groups (its grant()
+    # also installs the access log's trigger, which a flush leaves in place: not called here).
+    # The hotline consent text is seeded by pkop_portal 0004 above.
+    hotline_rights = import_module("hotline.migrations.0002_groups_access_log_append_only")
+    grant_group_permissions(apps, "hotline", hotline_rights.GRANTS)
     # appeals.0002 seeds the appeal consent text into a model that has since moved.
     appeal_seed = import_module("appeals.migrations.0002_seed_categories_consent")
     category = apps.get_model("appeals", "Category")

@@ -2,15 +2,21 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hotline import access, enums
+from hotline.models import Report
 from notifications import selectors, services
 from notifications.events import redacted_context
 from notifications.models import Notification
 from notifications.rendering import render_message
 from pkop_portal.admin_base import PortalModelAdmin
+
+# Events of the hotline: seen only by Compliance (hotline.access).
+HOTLINE_EVENTS = "hotline."
 
 
 @admin.register(Notification)
@@ -63,7 +69,49 @@ class NotificationAdmin(PortalModelAdmin):
     )
 
     def get_queryset(self, request):
-        return selectors.notification_list_for_admin()
+        rows = selectors.notification_list_for_admin()
+        user = request.user
+        if not access.is_compliance(user) or not user.email:
+            # The hotline's notices do not exist for anyone outside Compliance.
+            return rows.exclude(event__startswith=HOTLINE_EVENTS)
+        # A Compliance member sees only the hotline notices addressed to them, and none about
+        # a report they are excluded from (a conflict of interest).
+        excluded = list(Report.objects.filter(excluded_officers=user).values_list("pk", flat=True))
+        hotline = Q(event__startswith=HOTLINE_EVENTS)
+        rows = rows.exclude(hotline & ~Q(recipient_email__iexact=user.email))
+        if excluded:
+            rows = rows.exclude(hotline & Q(context__report_id__in=excluded))
+        return rows
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if access.is_compliance(request.user) and getattr(response, "status_code", 0) == 200:
+            row = self.get_queryset(request).filter(pk=object_id).first()
+            if row is not None and row.event.startswith(HOTLINE_EVENTS):
+                report_id = (row.context or {}).get("report_id")
+                report = Report.objects.filter(pk=report_id).first() if report_id else None
+                access.log_access(
+                    user=request.user,
+                    action=enums.AccessAction.OPEN,
+                    report=report,
+                    detail="notification",
+                )
+        return response
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.event.startswith(HOTLINE_EVENTS):
+            # Even for Compliance: no address and no context of a hotline notice (a reporter's
+            # e-mail would name them); the message as sent says only what the notice says.
+            return (
+                (None, {"fields": ("event", "channel", "language", "status", "rendered_message")}),
+                (_("Recipient"), {"fields": ("masked_recipient",)}),
+                (_("Delivery"), {"fields": ("attempts", "next_attempt_at", "sent_at")}),
+                (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
+            )
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "masked_recipient")
 
     def has_add_permission(self, request):
         return False

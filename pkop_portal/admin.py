@@ -1,7 +1,20 @@
+from contextlib import ExitStack
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pkop_portal.admin_base import PortalModelAdmin
+from pkop_portal.admin_base import (
+    PortalModelAdmin,
+    account_deletion_refused,
+    hide_from_autocomplete,
+    membership_guards,
+)
 from pkop_portal.models import CalendarDay, ConsentText, HotlineLine
 
 
@@ -49,3 +62,115 @@ class ConsentTextAdmin(PortalModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a consent text once agreed to is never edited; add a new version
+
+
+hide_from_autocomplete(admin.site)
+
+
+def _acting(request):
+    stack = ExitStack()
+    for guard in membership_guards():
+        stack.enter_context(guard.acting(request.user))
+    return stack
+
+
+class GuardedMembershipMixin:
+    """Groups and permissions guarded by another app (admin_base.membership_guard): hidden from
+    the choices of whoever may not change them, kept as they are when such a user saves the
+    form, and changed through the guard's own service otherwise."""
+
+    guarded_field = ""  # "groups" on users, "permissions" on groups
+
+    def _guarded(self, guard):
+        if self.guarded_field == "groups":
+            return guard.guarded_groups()
+        return guard.guarded_permissions()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and db_field.name == self.guarded_field:
+            for guard in membership_guards():
+                if not guard.may_change(request.user):
+                    formfield.queryset = formfield.queryset.exclude(
+                        pk__in=self._guarded(guard).values("pk")
+                    )
+                    formfield.error_messages["invalid_choice"] = gettext(
+                        "Only a Compliance head may change who is in the Compliance groups "
+                        "or what they may do."
+                    )
+        return formfield
+
+    def changeform_view(self, request, *args, **kwargs):
+        with _acting(request):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with _acting(request):
+            return super().delete_view(request, *args, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        field = self.guarded_field
+        if field in form.cleaned_data:
+            obj = form.instance
+            chosen = set(form.cleaned_data[field])
+            current = set(getattr(obj, field).all()) if change else set()
+            for guard in membership_guards():
+                guarded = set(self._guarded(guard))
+                if not guard.may_change(request.user):
+                    # Keep them as they are (they were not offered).
+                    chosen = (chosen - guarded) | (current & guarded)
+                    continue
+                for item in guarded & (chosen ^ current):
+                    if field == "groups":
+                        guard.set_membership(
+                            by=request.user, user=obj, group=item, member=item in chosen
+                        )
+                    else:
+                        guard.set_permission(
+                            by=request.user, group=obj, permission=item, granted=item in chosen
+                        )
+            form.cleaned_data[field] = list(chosen)
+        super().save_related(request, form, formsets, change)
+
+
+class PortalUserAdmin(GuardedMembershipMixin, UserAdmin):
+    """Django's user admin, except that
+    - deleting an account an app guards (admin_base.account_deletion_guard, e.g. one linked to
+      hotline data or in a Compliance group) is refused with a neutral reason and lists nothing
+      (deactivate such accounts);
+    - guarded groups (admin_base.membership_guard) are changed only by whoever the guard
+      allows, and a guarded member's password only by themselves or such a user."""
+
+    guarded_field = "groups"
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        if account_deletion_refused(request, [o.pk for o in objs]):
+            reason = gettext(
+                "records that must be kept (deactivate the account instead of deleting it)"
+            )
+            return [], {}, set(), [reason]
+        return super().get_deleted_objects(objs, request)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None:
+            for guard in membership_guards():
+                if guard.password_change_refused(by=request.user, user=user):
+                    raise PermissionDenied(
+                        gettext(
+                            "Only the member themselves or a Compliance head may change "
+                            "this password."
+                        )
+                    )
+        return super().user_change_password(request, id, form_url)
+
+
+class PortalGroupAdmin(GuardedMembershipMixin, GroupAdmin):
+    guarded_field = "permissions"
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PortalUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)

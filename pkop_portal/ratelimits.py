@@ -5,14 +5,21 @@ behind the proxy every citizen has a bucket of their own; IPv6 clients are count
 django-ratelimit does. A cache outage never fails a form: the portal's cache answers as if
 empty and RATELIMIT_FAIL_OPEN lets the request through; should a cache backend raise anyway,
 the request is let through here, and the outage is logged once a minute, not once a request.
+
+Hotline groups ("hotline.*") are counted under `private_client_key`, a keyed HMAC of the
+address that changes every UTC day, not under django-ratelimit's plain hash of it.
 """
 
+import ipaddress
 import logging
 import math
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from pkop_portal import keys
 from pkop_portal.cache import OUTAGE_ERRORS
 from pkop_portal.clientip import client_ip
 from pkop_portal.outages import Breaker
@@ -36,10 +43,46 @@ def ratelimit_ip(request) -> str:
     return client_ip(request) or UNKNOWN_CLIENT
 
 
+# Groups whose clients are hotline reporters (Policy No. 00-02): counted under a keyed hash.
+PRIVATE_GROUP_PREFIXES = ("hotline.",)
+PRIVATE_KEY_PURPOSE = "pkop.ratelimit.client"
+
+
+def _network(ip: str) -> str:
+    """The address as django-ratelimit counts it: IPv6 per /64 (RATELIMIT_IPV6_MASK)."""
+    if ":" in ip:
+        mask = getattr(settings, "RATELIMIT_IPV6_MASK", 64)
+    else:
+        mask = getattr(settings, "RATELIMIT_IPV4_MASK", 32)
+    try:
+        return str(ipaddress.ip_network(f"{ip}/{mask}", strict=False).network_address)
+    except ValueError:
+        return UNKNOWN_CLIENT
+
+
+def private_client_key(group: str, request) -> str:
+    """The bucket of a hotline client: an HMAC of its address under the portal's secret key,
+    with a purpose that changes every UTC day. django-ratelimit would key the cache by a plain
+    hash of group, rate and address, which anyone who reads the cache can reverse by trying
+    every IPv4 address; this one cannot be reversed without the key, and yesterday's buckets
+    cannot be linked to today's."""
+    today = datetime.now(UTC).date().isoformat()
+    return keys.keyed_hash(f"{PRIVATE_KEY_PURPOSE}:{today}", _network(ratelimit_ip(request)))
+
+
+def _key_for(group: str):
+    return private_client_key if group.startswith(PRIVATE_GROUP_PREFIXES) else "ip"
+
+
 def _usage(request, *, group: str, rate: str, increment: bool) -> dict | None:
     try:
         usage = get_usage(
-            request, group=group, key="ip", rate=rate, method=get_usage.ALL, increment=increment
+            request,
+            group=group,
+            key=_key_for(group),
+            rate=rate,
+            method=get_usage.ALL,
+            increment=increment,
         )
     except OUTAGE_ERRORS as exc:
         outage.failure(exc)

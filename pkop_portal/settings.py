@@ -23,6 +23,7 @@ if (BASE_DIR / ".env").is_file() and not env.bool("DJANGO_IGNORE_DOTENV", defaul
 _OWN_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_", "AXES_")
 _OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_", "RECEPTION_")
 _OWN_PREFIXES += ("CHARITY_",)
+_OWN_PREFIXES += ("HOTLINE_",)
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -346,6 +347,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.send_deadline_warnings",
         "schedule": crontab(hour=8, minute=30),  # Asia/Almaty, before the working day
     },
+    "hotline-deadline-reminders": {
+        "task": "hotline.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=35),  # Asia/Almaty, before the working day
+    },
+    "hotline-anonymise-expired": {
+        "task": "hotline.anonymise_expired",
+        "schedule": crontab(hour=3, minute=50),  # Asia/Almaty, the quietest hour
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------
@@ -403,6 +412,25 @@ CHARITY_MAX_FILE_MB = env.int("CHARITY_MAX_FILE_MB", default=10)
 CHARITY_SUBMIT_RATE = env.str("CHARITY_SUBMIT_RATE", default="5/h")
 # Requests for a new access code to a charity request (the lost-code page), matched or not.
 CHARITY_CODE_RESEND_RATE = env.str("CHARITY_CODE_RESEND_RATE", default="5/h")
+
+# --- Hotline (Policy No. 00-02) -------------------------------------------------------------
+# Fernet keys (comma-separated, first = current) encrypting reporters' identities and notice
+# e-mails (hotline.crypto). Rotate: put a new key first, run `manage.py hotline_rotate_keys`,
+# then drop the old key. Empty: a key derived from SECRET_KEY, for development and tests only
+# (`check --deploy` refuses it: hotline.E001).
+HOTLINE_IDENTITY_KEYS = env.list("HOTLINE_IDENTITY_KEYS", default=[])
+HOTLINE_MAX_FILES = env.int("HOTLINE_MAX_FILES", default=5)
+HOTLINE_MAX_FILE_MB = env.int("HOTLINE_MAX_FILE_MB", default=10)
+# Per client IP, counted in the cache only (a hash of the IP, for the period, never in a row or
+# a log): reports actually created; follow-up pages opened with a wrong receipt; messages and
+# files sent from the follow-up page.
+HOTLINE_SUBMIT_RATE = env.str("HOTLINE_SUBMIT_RATE", default="5/h")
+HOTLINE_FOLLOW_UP_FAILURE_RATE = env.str("HOTLINE_FOLLOW_UP_FAILURE_RATE", default="10/h")
+HOTLINE_MESSAGE_RATE = env.str("HOTLINE_MESSAGE_RATE", default="20/h")
+HOTLINE_ATTEMPT_RATE = env.str("HOTLINE_ATTEMPT_RATE", default="30/h")
+# Closed reports are anonymised this many years after closing, unless under legal hold
+# (hotline.services.retention, daily).
+HOTLINE_RETENTION_YEARS = env.int("HOTLINE_RETENTION_YEARS", default=5)
 
 # --- Personal reception ----------------------------------------------------------------------
 # Booking window in Asia/Almaty calendar days: 1 = no same-day bookings; horizon 30 days ahead.

@@ -6,17 +6,21 @@ import logging
 import re
 import unicodedata
 import uuid
+import warnings
 import zipfile
 from collections.abc import Iterable
+from io import BytesIO
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -135,17 +139,24 @@ def download_response(file_field, original_name: str, content_type: str) -> File
     return response
 
 
-def store_upload(record, upload, *, field_name: str = "file") -> str:
+def store_upload(record, upload, *, field_name: str = "file", display_name: str = "") -> str:
     """Save `upload` as the file of `record` (an unsaved pkop_portal.models.StoredFile row) and
     fill its columns: a random stored name with the extension of the detected type (an
     HTML/PDF polyglot named page.html lands as .pdf, never as what it was sent as), the
     original name without its path, the type and the size. The row itself is not saved.
 
     Returns the storage name of the file, for `delete_stored` should the caller's transaction
-    roll back. Raises ValidationError(code="file_type") for a file of no allowed type."""
+    roll back. Raises ValidationError(code="file_type") for a file of no allowed type.
+
+    `display_name` (a stem such as "file-1") replaces the name the file was sent with: the
+    hotline keeps no original file name ("IMG_Ivanov_Petr.jpg", camera timestamps); the
+    extension is that of the detected type."""
     content_type = upload_type(upload)
     record.stored_name = f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
-    record.original_name = PurePath(upload.name.replace("\\", "/")).name[:255]
+    if display_name:
+        record.original_name = f"{display_name}{EXTENSIONS[content_type]}"
+    else:
+        record.original_name = PurePath(upload.name.replace("\\", "/")).name[:255]
     record.content_type = content_type
     record.size = upload.size
     stored = getattr(record, field_name)
@@ -161,3 +172,70 @@ def delete_stored(names: Iterable[str]) -> None:
             default_storage.delete(name)
         except OSError:
             logger.warning("could not delete orphaned upload %s", name, exc_info=True)
+
+
+# --- image metadata ------------------------------------------------------------------------
+
+IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# Far above any photo, far below what would exhaust memory when decoded.
+MAX_IMAGE_PIXELS = 60_000_000
+JPEG_QUALITY = 90
+
+
+def _image_too_large(upload) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” is too large a picture (more than %(count)d million pixels). Send it "
+            "smaller, or as a screenshot."
+        )
+        % {"name": upload.name, "count": MAX_IMAGE_PIXELS // 1_000_000},
+        code="image_too_large",
+    )
+
+
+def strip_metadata(upload):
+    """A copy of the JPEG or PNG `upload` with only its pixels: EXIF (with GPS position,
+    camera, time), XMP, IPTC, ICC profile, comments and text chunks dropped. The EXIF
+    orientation is applied to the pixels first, so the picture still looks the right way up.
+
+    Returns a new uploaded file (same name, `detected_type` set) to store instead of `upload`;
+    None for other types (PDF, DOCX: stored as sent, the form warns they may carry the author).
+    Raises ValidationError(code="file_type") for an image that cannot be decoded (forged), and
+    ValidationError(code="image_too_large") for one over MAX_IMAGE_PIXELS (or a decompression
+    bomb).
+    """
+    mime = upload_type(upload)
+    if mime not in IMAGE_TYPES:
+        return None
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise _image_too_large(upload)
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                if image.mode not in ("1", "L", "LA", "RGB", "RGBA", "I;16", "I"):
+                    image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                if IMAGE_TYPES[mime] == "JPEG" and image.mode not in ("L", "RGB"):
+                    image = image.convert("RGB")
+                # A fresh image from the raw pixels: no info dict, nothing of the original.
+                clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _image_too_large(upload) from None
+    except (OSError, ValueError, SyntaxError, UnidentifiedImageError):
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, JPEG, PNG or DOCX file.") % {"name": upload.name},
+            code="file_type",
+        ) from None
+    finally:
+        upload.seek(0)
+    buffer = BytesIO()
+    if IMAGE_TYPES[mime] == "JPEG":
+        clean.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    else:
+        clean.save(buffer, format="PNG", optimize=True)
+    stripped = SimpleUploadedFile(upload.name, buffer.getvalue(), content_type=mime)
+    stripped.detected_type = mime
+    return stripped

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("appeals/", include("appeals.urls")),
     path("reception/", include("reception.urls")),
     path("", include("charity.urls")),
+    path("hotline/", include("hotline.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

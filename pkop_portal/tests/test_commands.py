@@ -73,8 +73,14 @@ def test_load_demo_prints_what_it_created_then_the_login_last(capsys, settings):
         "Demo managers with reception schedules: 5",
         "Demo charity requests created: 19",
         "Demo social projects created: 2",
+        "Demo hotline reports created: 6",
+        "Hotline (Compliance) login, shown only once: demo.compliance",
+        lines[6],
+        "Hotline (Compliance) login, shown only once: demo.compliance.head",
+        lines[8],
         *login_lines("http://127.0.0.1:8001", f"  password: {password}", created=True),
     ]
+    assert lines[6].startswith("  password: ") and lines[8].startswith("  password: ")
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.is_staff
     assert user.check_password(password)
@@ -119,6 +125,8 @@ def test_load_demo_second_run_changes_nothing_and_still_says_how_to_log_in(capsy
         "demo.charity.member",
         "demo.charity.officer",
         "demo.charity.secretary",
+        "demo.compliance",
+        "demo.compliance.head",
         "demo.executor",
     ]
 
@@ -199,13 +207,14 @@ def test_load_demo_in_a_fresh_process_prints_no_warning_no_message_and_the_login
     first = run_fresh(*manage, "load_demo", env=env)
     assert (first.returncode, first.stderr) == (0, "")
     lines = first.stdout.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Demo appeals created: 12",
         "Demo managers with reception schedules: 5",
         "Demo charity requests created: 19",
         "Demo social projects created: 2",
+        "Demo hotline reports created: 6",
     ]
-    assert lines[4:-1] == login_lines("http://127.0.0.1:8001", "", created=True)[:-1]
+    assert lines[9:-1] == login_lines("http://127.0.0.1:8001", "", created=True)[:-1]
     assert lines[-1].startswith("  password: ")
     # Delivered (the outbox shows them as sent), yet none was printed above.
     outbox = run_fresh(

@@ -100,3 +100,97 @@ def test_requests_without_a_usable_address_share_one_bucket(settings):
     assert ratelimits.ratelimit_ip(first) == ratelimits.UNKNOWN_CLIENT
     assert ratelimits.over_limit(first, group="t", rate="1/h") is False
     assert ratelimits.over_limit(second, group="t", rate="1/h") is True
+
+
+# --- hotline buckets: a keyed, daily-rotating HMAC of the address ---------------------------
+
+REPORTER_IP = "198.51.100.23"
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "hotline-ratelimit-keys",
+        }
+    }
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """The (group, window, rate, value, methods) django-ratelimit builds each cache key from."""
+    import django_ratelimit.core as core
+
+    seen = []
+    real = core._make_cache_key
+
+    def recording(group, window, rate, value, methods):
+        seen.append((group, window, rate, value, methods))
+        return real(group, window, rate, value, methods)
+
+    monkeypatch.setattr(core, "_make_cache_key", recording)
+    return seen, real
+
+
+def _on_day(monkeypatch, day: int):
+    from datetime import UTC, datetime
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, day, 12, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(ratelimits, "datetime", Fixed)
+
+
+def test_hotline_cache_keys_hold_no_recoverable_address(locmem_cache, spy, monkeypatch):
+    import hashlib
+
+    seen, real = spy
+    _on_day(monkeypatch, 6)
+    request = RequestFactory().post("/ru/hotline/report/", REMOTE_ADDR=REPORTER_IP)
+    ratelimits.over_limit(request, group="hotline.report", rate="5/h")
+
+    stored = " ".join(str(key) for key in locmem_cache._cache)
+    assert stored, "the request was counted"
+    for trace in (
+        REPORTER_IP,
+        hashlib.md5(REPORTER_IP.encode()).hexdigest(),  # noqa: S324
+        hashlib.sha256(REPORTER_IP.encode()).hexdigest(),
+    ):
+        assert trace not in stored
+    group, window, rate, value, methods = seen[-1]
+    assert value != REPORTER_IP and REPORTER_IP not in value and len(value) == 64
+    # Not the bucket django-ratelimit's own unkeyed hash of the address would name.
+    assert real(group, window, rate, REPORTER_IP, methods) not in stored
+
+    # The same client the same day: the same bucket; another day: another one.
+    ratelimits.over_limit(request, group="hotline.report", rate="5/h")
+    assert seen[-1][3] == value
+    _on_day(monkeypatch, 7)
+    ratelimits.over_limit(request, group="hotline.report", rate="5/h")
+    assert seen[-1][3] != value
+
+
+def test_hotline_limit_still_counts_per_client(locmem_cache, monkeypatch):
+    _on_day(monkeypatch, 6)
+    one = RequestFactory().post("/", REMOTE_ADDR=REPORTER_IP)
+    other = RequestFactory().post("/", REMOTE_ADDR="198.51.100.24")
+    assert not ratelimits.over_limit(one, group="hotline.report", rate="2/h")
+    assert not ratelimits.over_limit(one, group="hotline.report", rate="2/h")
+    assert ratelimits.over_limit(one, group="hotline.report", rate="2/h")
+    assert not ratelimits.over_limit(other, group="hotline.report", rate="2/h")
+
+
+def test_other_groups_keep_django_ratelimits_ip_key(locmem_cache, spy):
+    seen, _ = spy
+    request = RequestFactory().post("/ru/appeals/new/", REMOTE_ADDR=REPORTER_IP)
+    ratelimits.over_limit(request, group="appeals.submit", rate="5/h")
+    assert seen[-1][3] == REPORTER_IP

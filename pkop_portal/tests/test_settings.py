@@ -21,11 +21,23 @@ PROD_ENV = {
     "DJANGO_ALLOWED_HOSTS": "appeals.example.kz",
     "DJANGO_SETTINGS_MODULE": "pkop_portal.settings",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # A Fernet key (32 bytes, url-safe base64) for the hotline's identity encryption.
+    "HOTLINE_IDENTITY_KEYS": "q2mXh0oZ3bS9vJ8kL1nP4rT7uW0yA2cE5fH8jK1mN4o=",
 }
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    own = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_", "SMS_", "AXES_")
+    own = (
+        "DJANGO_",
+        "DATABASE_",
+        "REDIS_",
+        "CACHE_",
+        "CELERY_",
+        "EMAIL_",
+        "SMS_",
+        "AXES_",
+        "HOTLINE_",
+    )
     base = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
         [sys.executable, "manage.py", *args],

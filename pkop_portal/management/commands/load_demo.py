@@ -15,6 +15,7 @@ from django.test.utils import override_settings
 
 from appeals.demo import appeal_demo_load
 from charity.demo import charity_demo_load
+from hotline.demo import hotline_demo_load
 from reception.demo import reception_demo_load
 
 # The demo appeals notify their (fictitious) applicants through the outbox like real ones: the
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             appeals = appeal_demo_load()
             managers = reception_demo_load()
             charity = charity_demo_load()
+            hotline = hotline_demo_load()
 
         if appeals:
             self.stdout.write(f"Demo appeals created: {appeals}")
@@ -85,8 +87,21 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo charity requests created: {charity.requests}")
         if charity.projects:
             self.stdout.write(f"Demo social projects created: {charity.projects}")
-        if not (appeals or managers or charity.requests or charity.projects or login.created):
+        if hotline.reports:
+            self.stdout.write(f"Demo hotline reports created: {hotline.reports}")
+        if not (
+            appeals
+            or managers
+            or charity.requests
+            or charity.projects
+            or hotline.reports
+            or login.created
+        ):
             self.stdout.write("Demo data already loaded.")
+        for demo in hotline.logins:
+            # Compliance only: the staff superuser below sees no hotline report.
+            self.stdout.write(f"Hotline (Compliance) login, shown only once: {demo.username}")
+            self.stdout.write(f"  password: {demo.password}")
         title = "Staff login (the password is shown only this once):"
         if not login.created:
             title = "Staff login:"
