@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hotline import access, admin_forms, deadlines, enums, selectors, stats
@@ -390,7 +390,7 @@ def _percent(on_time: stats.OnTime) -> float | None:
 
 
 IDENTITY_LABELS = {
-    "name": _("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "position": _("Position"),
     "contact": _("Contact"),
 }
@@ -530,7 +530,7 @@ class ReportAdmin(HotlineModelAdmin):
     def identity(self, obj):
         shown = identity_of(obj)
         if not shown:
-            return format_html("<em>{}</em>", gettext("Anonymous"))
+            return format_html("<em>{}</em>", pgettext("hotline reporter", "Anonymous"))
         return format_html_join("", "<p><strong>{}:</strong> {}</p>", shown)
 
     # --- views ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hotline import enums, receipts
 from hotline.models import Report
@@ -48,7 +49,7 @@ class HotlineFilesField(MultipleFileField):
 
 class ReceiptField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Receipt"))
+        kwargs.setdefault("label", pgettext_lazy("hotline receipt code", "Receipt"))
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault(
             "widget",
