@@ -17,7 +17,6 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
@@ -123,7 +122,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return (("yes", _("Overdue")), ("no", _("On time")))
 
     def queryset(self, request, queryset):
-        overdue = overdue_q(timezone.localdate())
+        overdue = deadlines.overdue_q(timezone.localdate())
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -153,26 +152,6 @@ class InvestigatorFilter(admin.SimpleListFilter):
         if value.isascii() and value.isdigit() and int(value) < 2**31:
             return queryset.filter(investigator_id=int(value))
         return queryset.none()
-
-
-def overdue_q(today) -> Q:
-    """Reports past a deadline: not acknowledged after the acknowledgement date, or without
-    a conclusion after the feedback date."""
-    return Q(status=S.RECEIVED, acknowledge_due__lt=today) | Q(
-        status__in=(S.ACKNOWLEDGED, S.UNDER_INVESTIGATION), feedback_due__lt=today
-    )
-
-
-def ack_overdue(report, today) -> bool:
-    return report.status == S.RECEIVED and report.acknowledge_due < today
-
-
-def feedback_overdue(report, today) -> bool:
-    return (
-        report.status in (S.ACKNOWLEDGED, S.UNDER_INVESTIGATION)
-        and report.feedback_due is not None
-        and report.feedback_due < today
-    )
 
 
 def _due(value, overdue: bool):
@@ -516,11 +495,13 @@ class ReportAdmin(HotlineModelAdmin):
 
     @admin.display(description=_("acknowledgement due"), ordering="acknowledge_due")
     def acknowledgement_due(self, obj):
-        return _due(obj.acknowledge_due, ack_overdue(obj, timezone.localdate()))
+        return _due(
+            obj.acknowledge_due, deadlines.acknowledgement_overdue(obj, timezone.localdate())
+        )
 
     @admin.display(description=_("feedback due"), ordering="feedback_due")
     def feedback_due_shown(self, obj):
-        return _due(obj.feedback_due, feedback_overdue(obj, timezone.localdate()))
+        return _due(obj.feedback_due, deadlines.feedback_overdue(obj, timezone.localdate()))
 
     @admin.display(description=_("investigator"), ordering="investigator__username")
     def investigator_name(self, obj):

@@ -28,14 +28,14 @@ def check_identity_keys_valid(app_configs=None, **kwargs):
 
 @register(deploy=True)
 def check_identity_key_set(app_configs=None, **kwargs):
-    """In production the identities must be encrypted with a key of their own, not one derived
-    from SECRET_KEY."""
+    """In production the identities are encrypted only with a key of their own: without one,
+    hotline.crypto refuses to encrypt or decrypt, so reports with an identity fail."""
     if crypto.configured_keys() or settings.DEBUG:
         return []
     return [
         Error(
-            "HOTLINE_IDENTITY_KEYS is not set: reporters' identities would be encrypted with a "
-            "key derived from SECRET_KEY.",
+            "HOTLINE_IDENTITY_KEYS is not set: reporters' identities cannot be encrypted or "
+            "read, so hotline reports that give a name or an e-mail fail.",
             hint="Set HOTLINE_IDENTITY_KEYS to a Fernet key (see .env.example).",
             id="hotline.E001",
         )

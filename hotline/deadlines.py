@@ -13,11 +13,37 @@ overdue.
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 from django.utils import timezone
+
+from hotline.enums import Status
 
 ACKNOWLEDGE_DAYS = 7
 FEEDBACK_MONTHS = 3
 REMIND_DAYS = 2
+# Which deadline a report is waiting for, by status (the one place this is decided).
+AWAITING_ACKNOWLEDGEMENT = frozenset({Status.RECEIVED})
+AWAITING_FEEDBACK = frozenset({Status.ACKNOWLEDGED, Status.UNDER_INVESTIGATION})
+
+
+def overdue_q(today: date) -> Q:
+    """Reports past a deadline: not acknowledged after the acknowledgement date, or without
+    a conclusion after the feedback date."""
+    return Q(status__in=AWAITING_ACKNOWLEDGEMENT, acknowledge_due__lt=today) | Q(
+        status__in=AWAITING_FEEDBACK, feedback_due__lt=today
+    )
+
+
+def acknowledgement_overdue(report, today: date) -> bool:
+    return report.status in AWAITING_ACKNOWLEDGEMENT and report.acknowledge_due < today
+
+
+def feedback_overdue(report, today: date) -> bool:
+    return (
+        report.status in AWAITING_FEEDBACK
+        and report.feedback_due is not None
+        and report.feedback_due < today
+    )
 
 
 def acknowledge_due_for(received_at: datetime) -> date:
@@ -41,21 +67,21 @@ def feedback_on_time(acknowledged_at: datetime, concluded_at: datetime) -> bool:
 
 def acknowledgement_due_by(horizon: date):
     """Reports not yet acknowledged whose acknowledgement is due on or before `horizon`."""
-    from hotline.enums import Status
     from hotline.models import Report
 
     return Report.objects.filter(
-        status=Status.RECEIVED, acknowledge_due__lte=horizon, anonymised_at__isnull=True
+        status__in=AWAITING_ACKNOWLEDGEMENT,
+        acknowledge_due__lte=horizon,
+        anonymised_at__isnull=True,
     )
 
 
 def feedback_due_by(horizon: date):
     """Acknowledged reports without a conclusion (the feedback) due on or before `horizon`."""
-    from hotline.enums import Status
     from hotline.models import Report
 
     return Report.objects.filter(
-        status__in=[Status.ACKNOWLEDGED, Status.UNDER_INVESTIGATION],
+        status__in=AWAITING_FEEDBACK,
         feedback_due__lte=horizon,
         anonymised_at__isnull=True,
     )
@@ -63,15 +89,13 @@ def feedback_due_by(horizon: date):
 
 def still_due(acknowledge: list[dict], feedback: list[dict]) -> tuple[list[dict], list[dict]]:
     """The items of a queued reminder whose report is still waiting for that step (send time)."""
-    from hotline.enums import Status
     from hotline.models import Report
 
     numbers = {item["number"] for item in acknowledge + feedback}
     status = dict(Report.objects.filter(number__in=numbers).values_list("number", "status"))
-    waiting = {Status.ACKNOWLEDGED, Status.UNDER_INVESTIGATION}
     return (
-        [i for i in acknowledge if status.get(i["number"]) == Status.RECEIVED],
-        [i for i in feedback if status.get(i["number"]) in waiting],
+        [i for i in acknowledge if status.get(i["number"]) in AWAITING_ACKNOWLEDGEMENT],
+        [i for i in feedback if status.get(i["number"]) in AWAITING_FEEDBACK],
     )
 
 

@@ -157,3 +157,45 @@ def test_a_report_handled_before_sending_is_dropped_at_send_time(team, clock):
         render_message(event=row.event, language="ru", context=row.context, channel="email")
     Notification.objects.filter(pk=row.pk).update(status="pending")
     assert notification_deliver(notification_id=row.pk).status == "cancelled"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "field", "days_after_due", "overdue"),
+    [
+        ("received", "acknowledge_due", 0, False),
+        ("received", "acknowledge_due", 1, True),
+        ("acknowledged", "acknowledge_due", 1, False),
+        ("acknowledged", "feedback_due", 0, False),
+        ("acknowledged", "feedback_due", 1, True),
+        ("under_investigation", "feedback_due", 1, True),
+        ("concluded", "feedback_due", 1, False),
+    ],
+)
+def test_overdue_rule_is_one_rule_for_rows_and_lists(status, field, days_after_due, overdue):
+    """The admin's overdue column and filter both come from hotline.deadlines: the day of the
+    deadline is not overdue, the next day is, and only while the report waits for that step."""
+    from datetime import date, timedelta
+
+    from hotline import deadlines
+    from hotline.models import Report
+    from hotline.tests.factories import ReportFactory
+
+    due = date(2026, 3, 10)
+    extra = {"conclusion": "not_substantiated"} if status == "concluded" else {}
+    # Only the deadline under test falls on `due`; the other one is far away.
+    other = due + timedelta(days=90)
+    dates = (
+        {"acknowledge_due": due, "feedback_due": other}
+        if field == "acknowledge_due"
+        else {"acknowledge_due": due - timedelta(days=30), "feedback_due": due}
+    )
+    report = ReportFactory(status=status, **dates, **extra)
+    today = due + timedelta(days=days_after_due)
+    row = (
+        deadlines.acknowledgement_overdue(report, today)
+        if field == "acknowledge_due"
+        else deadlines.feedback_overdue(report, today)
+    )
+    assert row is overdue
+    assert Report.objects.filter(deadlines.overdue_q(today), pk=report.pk).exists() is overdue
