@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -503,21 +503,8 @@ class AppealAdmin(PortalModelAdmin):
         )
 
     def export_view(self, request, file_format: str):
-        """The filtered changelist as CSV or XLSX (Head); logged with the filters used."""
-        if file_format not in ("csv", "xlsx") or not request.user.has_perm("appeals.export_appeal"):
-            raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request).select_related("category", "executor")
-        content, content_type = exports.appeal_export(
-            queryset=queryset,
-            file_format=file_format,
-            by=request.user,
-            filters=request.GET.urlencode(),
-        )
-        response = HttpResponse(content, content_type=content_type)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.{file_format}"'
-        return response
+        """The filtered changelist as CSV or XLSX (Head): appeals.exports owns how."""
+        return exports.appeal_export_view(self, request, file_format)
 
     def attachment_view(self, request, pk: int, attachment_id: int):
         """An attachment as a download, only of an appeal the user may see (else 404): always

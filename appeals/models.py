@@ -35,20 +35,6 @@ class Category(models.Model):
         return localized(self, "name", fallback="en")
 
 
-class NumberSequence(models.Model):
-    """Last registration number issued per year; locked while a number is taken (no gaps)."""
-
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("number sequence")
-        verbose_name_plural = _("number sequences")
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class Appeal(ConsentRecord):
     number = models.CharField(_("registration number"), max_length=16, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))

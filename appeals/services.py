@@ -20,7 +20,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,13 +30,13 @@ from appeals.models import (
     AppealEvent,
     AppealMessage,
     Category,
-    NumberSequence,
 )
 from notifications.services import Preference, Recipient, notify
 from pkop_portal import access_codes, code_reissue, uploads, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.form_keys import FormKeyPurposes
 from pkop_portal.locks import NAMESPACE_APPEAL_FORM, advisory_xact_lock
+from pkop_portal.sequences import take_number
 
 # APPK Art. 76: an answer within 15 working days of registration; an appeal outside the
 # company's competence is redirected within 3.
@@ -107,6 +106,8 @@ class SubmittedAppeal:
 # One filled form, one appeal: the form's one-time key is stored only as a keyed hash, and the
 # web access code is derived from it, so a resent form shows the same code without keeping it.
 FORM_KEY_PURPOSE = "appeals.form_key"
+# Registration numbers A-YYYY-NNNNNN (pkop_portal.sequences).
+NUMBER_PREFIX = "A"
 FORM_CODE_PURPOSE = "appeals.form_code"
 FORM_KEYS = FormKeyPurposes(key=FORM_KEY_PURPOSE, code=FORM_CODE_PURPOSE)
 # A new code for a citizen who lost theirs: derived from a random nonce kept in the outbox row.
@@ -121,16 +122,6 @@ def appeal_get_submitted(*, form_key: str) -> SubmittedAppeal | None:
         return None
     appeal, code = found
     return SubmittedAppeal(appeal=appeal, access_code=code, created=False)
-
-
-def _take_number(year: int) -> tuple[int, str]:
-    """Next number of `year`, under a row lock: consecutive, never duplicated, never skipped."""
-    # The UPDATE takes the row lock and holds it to the end of the caller's transaction.
-    if not NumberSequence.objects.filter(year=year).update(last=F("last") + 1):
-        NumberSequence.objects.get_or_create(year=year)
-        NumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = NumberSequence.objects.values_list("last", flat=True).get(year=year)
-    return last, f"A-{year}-{last:06d}"
 
 
 def _store_files(appeal: Appeal, files: list[UploadedFile], stored: list[str], message=None):
@@ -211,7 +202,7 @@ def appeal_submit(
                 category_id=data.category.pk,
                 registration_date=registration_date,
             )
-            sequence, number = _take_number(registration_date.year)
+            sequence, number = take_number(prefix=NUMBER_PREFIX, year=registration_date.year)
             appeal = Appeal.objects.create(
                 number=number,
                 year=registration_date.year,

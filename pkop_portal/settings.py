@@ -115,6 +115,8 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No server-side cursors: safe behind a transaction-pooling PgBouncer; large reads page by key.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -458,3 +460,13 @@ DEMO_ADMIN_PASSWORD = env.str("DJANGO_DEMO_ADMIN_PASSWORD", default="")
 # Reception hours used for the registration date of appeals (APPK Art. 64), local time.
 WORKING_HOURS_START = "09:00"
 WORKING_HOURS_END = "18:00"
+
+# --- Performance (issue 11) ------------------------------------------------------------------
+# perf-submission: begin
+# perf-submission: end
+# perf-notifications: begin
+# perf-notifications: end
+# perf-exports: begin
+# perf-exports: end
+# perf-admin: begin
+# perf-admin: end
