@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import enums
 from appeals.models import Appeal, Category
+from pkop_portal import refdata
 from pkop_portal.forms import (
     BINField,
     ConsentFormMixin,
@@ -15,6 +16,7 @@ from pkop_portal.forms import (
     MultipleFileField,
     PhoneField,
     PortalForm,
+    RefDataChoiceField,
     column_length,
 )
 from pkop_portal.models import ConsentText
@@ -24,6 +26,16 @@ from pkop_portal.validators import no_html
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+def _load_active_categories() -> tuple[Category, ...]:
+    return tuple(Category.objects.filter(is_active=True).order_by("position", "id"))
+
+
+# The categories the public form offers, kept in the process (pkop_portal.refdata).
+active_categories = refdata.register(
+    "appeals.categories", load=_load_active_categories, models=[Category]
+)
 
 
 class AppealForm(ConsentFormMixin, PortalForm):
@@ -70,8 +82,8 @@ class AppealForm(ConsentFormMixin, PortalForm):
         initial=enums.PreferredContact.EMAIL,
     )
     kind = forms.ChoiceField(label=_("Kind of appeal"), choices=enums.Kind.choices)
-    category = CategoryChoiceField(
-        label=_("Subject area"), queryset=Category.objects.filter(is_active=True)
+    category = RefDataChoiceField(
+        label=_("Subject area"), rows=active_categories, label_from_instance=lambda c: c.name
     )
     subject = forms.CharField(
         label=_("Subject"), max_length=column_length(Appeal, "subject"), validators=[no_html]

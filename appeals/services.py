@@ -32,10 +32,9 @@ from appeals.models import (
     Category,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import access_codes, code_reissue, uploads, workdays
+from pkop_portal import access_codes, code_reissue, keys, uploads, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.form_keys import FormKeyPurposes
-from pkop_portal.locks import NAMESPACE_APPEAL_FORM, advisory_xact_lock
 from pkop_portal.sequences import take_number
 
 # APPK Art. 76: an answer within 15 working days of registration; an appeal outside the
@@ -161,7 +160,9 @@ def appeal_submit(
     the version shown and accepted, the time and their client IP); the
     form's one-time key (pkop_portal.forms.FormKeyField): a second submission with the same key
     (double click, resent form, concurrent requests) creates nothing and returns the first
-    appeal with the same access code (`created` False). Only the key's keyed hash is stored;
+    appeal with the same access code (`created` False), found through the unique key column
+    after the insert fails (a repeat costs a rolled-back transaction; a first submission no
+    read and no lock). Only the key's keyed hash is stored;
     the code is derived from the key, so the repeat can show it without it being kept.
     Effects: Appeal with number A-YYYY-NNNNNN, registration date (APPK Art. 64: after 18:00 or
     on a day off, the next working day), due date (and the fixed statutory due date) 15 working
@@ -179,7 +180,9 @@ def appeal_submit(
     registration_date, due_date, redirect_due_date = workdays.registration_and_due_dates(
         received_at, ANSWER_WORKING_DAYS, REDIRECT_WORKING_DAYS
     )
-    if form_key:
+    if form_key and len(keys.all_keys()) > 1:
+        # While an older key is still accepted, an earlier submission's hash may be under it,
+        # which the unique column cannot match: look for it first (only during a rotation).
         earlier = appeal_get_submitted(form_key=form_key)
         if earlier is not None:
             return earlier
@@ -187,14 +190,12 @@ def appeal_submit(
     form_key_hash = FORM_KEYS.key_hash(form_key)
     stored: list[str] = []
     try:
+        # The unique form-key column decides a repeat, with no read before the insert: a
+        # resent form's INSERT fails at once, a concurrent one's waits for the first commit
+        # and then fails; either way the transaction (its number included) is rolled back and
+        # the first appeal is returned below. Repeats are rare, so the common case saves the
+        # look-up and the advisory lock.
         with transaction.atomic():
-            if form_key_hash:
-                # Lock, then re-check: a concurrent submission of this form waits here, then
-                # finds the appeal the first one created.
-                advisory_xact_lock(namespace=NAMESPACE_APPEAL_FORM, value=form_key_hash)
-                earlier = appeal_get_submitted(form_key=form_key)
-                if earlier is not None:
-                    return earlier
             # Checked before the number is taken, so the number's row lock is held briefly.
             possible_repeat = selectors.appeal_has_possible_repeat(
                 iin=data.iin,
@@ -275,7 +276,6 @@ def appeal_submit(
                 )
     except IntegrityError:
         _delete_files(stored)
-        # The unique form-key column is the last safeguard (no advisory lock on SQLite).
         earlier = appeal_get_submitted(form_key=form_key) if form_key else None
         if earlier is None:
             raise

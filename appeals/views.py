@@ -1,7 +1,8 @@
 """Public pages of appeals: submit, receipt, track, a new access code, add information, rate.
 
 The access code never rests on the server: the receipt page reads it from its own sealed
-cookie (appeals.receipts), the session keeps only which appeals this browser may follow.
+cookie (appeals.receipts), the session keeps only which appeals this browser may follow (and
+a submission writes none: following starts from the receipt's link).
 """
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from appeals.forms import AddInformationForm, AppealForm, LostCodeForm, RatingFo
 from appeals.models import Appeal
 from pkop_portal import access_codes
 from pkop_portal.consent import consent_given
-from pkop_portal.forms import new_form_key
+from pkop_portal.form_pages import FORM_KEY_PLACEHOLDER, form_page
 from pkop_portal.ratelimits import over_limit
 from pkop_portal.tracking import track_login, tracked_id, tracked_remember
 from pkop_portal.views import rate_limited
@@ -45,7 +46,8 @@ def submit(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                tracked_remember(request, session_key=SESSION_TRACKED, record_id=result.appeal.pk)
+                # No session is written here: the receipt's cookie is enough, and the browser
+                # is let to follow the appeal only when the receipt's link is used (`receipt`).
                 response = redirect("appeals:receipt")
                 if result.access_code:
                     # A resent form gets the same code again (derived from its form key).
@@ -53,21 +55,31 @@ def submit(request):
                         response, appeal_id=result.appeal.pk, code=result.access_code
                     )
                 return response
-    else:
-        form = AppealForm(initial={"form_key": new_form_key()})
-    files_lost = request.method == "POST" and bool(request.FILES)
-    return render(
+        return render(
+            request,
+            "appeals/submit.html",
+            {"form": form, "files_lost": bool(request.FILES)},
+            status=400,
+        )
+    # The empty form is the same page for everyone in a language but for its CSRF token and
+    # form key: rendered once, then served from the process (pkop_portal.form_pages).
+    return form_page(
         request,
-        "appeals/submit.html",
-        {"form": form, "files_lost": files_lost},
-        status=400 if request.method == "POST" else 200,
+        name="appeals.submit",
+        template="appeals/submit.html",
+        context=lambda: {
+            "form": AppealForm(initial={"form_key": FORM_KEY_PLACEHOLDER}),
+            "files_lost": False,
+        },
     )
 
 
 @never_cache
 def receipt(request):
     """The talon: number, date and time, due date and the access code, for as long as this
-    browser's receipt cookie lasts (APPEALS_RECEIPT_SECONDS) and the code is still valid."""
+    browser's receipt cookie lasts (APPEALS_RECEIPT_SECONDS) and the code is still valid.
+    With ?follow=1 (its "Follow the appeal" link) the session remembers the appeal and the
+    browser goes on to its tracking page."""
     remembered = receipts.receipt_recall(request)
     appeal = (
         Appeal.objects.select_related("category", "registered_by")
@@ -80,6 +92,11 @@ def receipt(request):
         number=appeal.number, code=remembered.code, stored_hash=appeal.access_code_hash
     ):
         return redirect("appeals:track")
+    if request.GET.get("follow") == "1":
+        # "Follow the appeal": only now does this browser's session remember it, so a
+        # submission itself writes no session.
+        tracked_remember(request, session_key=SESSION_TRACKED, record_id=appeal.pk)
+        return redirect("appeals:detail", number=appeal.number)
     code = access_codes.format_code(remembered.code)
     return render(request, "appeals/receipt.html", {"appeal": appeal, "code": code})
 

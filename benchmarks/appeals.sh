@@ -13,7 +13,7 @@ export DJANGO_SECRET_KEY="bench-$(python3 -c 'import secrets; print(secrets.toke
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_LOG_LEVEL=WARNING
 # The benchmark is one client: lift the per-IP limit that protects the public form.
 export APPEALS_SUBMIT_RATE=100000000/h
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 db_name="${DATABASE_URL##*/}"
 psql "${DATABASE_URL%/*}/postgres" -qAtc "select 1 from pg_database where datname='$db_name'" \

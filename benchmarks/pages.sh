@@ -9,7 +9,7 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pkop_ben
 export DJANGO_IGNORE_DOTENV=true DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false
 export DJANGO_SECRET_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_LOG_LEVEL=WARNING
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 db_name="${DATABASE_URL##*/}"
 psql "${DATABASE_URL%/*}/postgres" -qAtc "select 1 from pg_database where datname='$db_name'" \

@@ -10,6 +10,7 @@ import argparse
 import http.cookiejar
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -96,7 +97,9 @@ def main():
     args = parser.parse_args()
     os.environ.update(ENV)
 
-    from benchmarks.notifications import ensure_database
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    from benchmarks.load_portal import ensure_database
 
     ensure_database(ENV["DATABASE_URL"])
     subprocess.run(
@@ -127,7 +130,11 @@ def main():
         position_ru="-",
         position_en="-",
         position_zh_hans="-",
-        place="Bench",
+        # The place is per language now (Manager.place is the current language's, read-only).
+        place_kk="Bench",
+        place_ru="Bench",
+        place_en="Bench",
+        place_zh_hans="Bench",
     )
     ScheduleRule.objects.create(
         manager=manager,
@@ -151,6 +158,8 @@ def main():
             "4",
             "--log-level",
             "warning",
+            "--logger-class",
+            "pkop_portal.gunicorn_logging.PrivacyLogger",
         ],
         cwd=ROOT,
         env=os.environ.copy(),
@@ -209,6 +218,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        # Each run makes its own manager: take it off the public reception list afterwards.
+        Manager.objects.filter(pk=manager.pk).update(is_active=False)
 
 
 if __name__ == "__main__":

@@ -43,13 +43,18 @@ from charity.models import (
     SocialProjectPhoto,
 )
 from charity.services import budget, committee, disbursement, workflow
+from charity.services.submission import NUMBER_PREFIX
 from pkop_portal import uploads, workdays
 from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, yearly_number
 from pkop_portal.formats import tenge
 from pkop_portal.masking import mask_account, mask_address, mask_email, mask_iin, mask_name
 from pkop_portal.masking import mask_phone as _mask_phone
 
 S = enums.Status
+# Searches by registration number (full or partial: C-2026-000123, 2026-123, 123) and IIN
+# (12 digits), each an index lookup (pkop_portal.admin_search).
+REQUEST_NUMBER = yearly_number(NUMBER_PREFIX)
 
 
 def person(user) -> str:
@@ -556,7 +561,7 @@ def _action_form_kwargs(action: str, obj: CharityRequest) -> dict:
 
 
 @admin.register(CharityRequest)
-class CharityRequestAdmin(PortalModelAdmin):
+class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
     list_display = (
         "number",
         "status",
@@ -579,7 +584,8 @@ class CharityRequestAdmin(PortalModelAdmin):
         "channel",
         ("officer", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = ("=number", "=iin")
+    search_fields = ("=number", "=iin")  # the search box; the lookups are `shaped_search`
+    shaped_search = ShapedSearch(number="number", number_format=REQUEST_NUMBER, iin=("iin",))
     ordering = ("due_date", "id")
     list_select_related = ("officer", "programme")
     list_per_page = 50
@@ -700,6 +706,9 @@ class CharityRequestAdmin(PortalModelAdmin):
     def get_search_fields(self, request):
         # Searching by IIN would tell a masked viewer whose request it is.
         return self.search_fields if personal_data_visible(request.user) else ("=number",)
+
+    def search_personal_data_visible(self, request) -> bool:
+        return personal_data_visible(request.user)
 
     # --- columns ----------------------------------------------------------------------------
     @admin.display(description=_("applicant"), ordering="full_name")
@@ -992,7 +1001,7 @@ class CharityRequestAdmin(PortalModelAdmin):
 
 
 @admin.register(AidItem)
-class AidItemAdmin(PortalModelAdmin):
+class AidItemAdmin(ShapedSearchMixin, PortalModelAdmin):
     """Granted items across requests: what is still to hand over, by programme and line."""
 
     list_display = (
@@ -1007,6 +1016,7 @@ class AidItemAdmin(PortalModelAdmin):
     list_filter = ("status", "budget_line__programme", "budget_line__aid_kind")
     list_select_related = ("decision__request", "budget_line__programme")
     search_fields = ("=decision__request__number",)
+    shaped_search = ShapedSearch(number="decision__request__number", number_format=REQUEST_NUMBER)
     fields = ("decision", "budget_line", "description", "quantity", "unit", "amount", "status")
     readonly_fields = (*fields, "cancel_reason")
 
@@ -1039,7 +1049,7 @@ class AidItemAdmin(PortalModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(PortalModelAdmin):
+class DisbursementAdmin(ShapedSearchMixin, PortalModelAdmin):
     list_display = (
         "disbursed_on",
         "request_link",
@@ -1054,6 +1064,9 @@ class DisbursementAdmin(PortalModelAdmin):
     list_select_related = ("item__decision__request", "handed_over_by")
     date_hierarchy = "disbursed_on"
     search_fields = ("=item__decision__request__number",)
+    shaped_search = ShapedSearch(
+        number="item__decision__request__number", number_format=REQUEST_NUMBER
+    )
     fields = (
         "item",
         "disbursed_on",

@@ -1,5 +1,6 @@
 """XLSX export of a programme's committee decisions, granted items and disbursements (openpyxl),
-logged in charity.ExportLog: the file carries personal data (names, IINs)."""
+logged in charity.ExportLog: the file carries personal data (names, IINs). Sheets are written
+by the shared pkop_portal.exports.xlsx_sheet (write-only workbook, safe cells)."""
 
 import io
 import re
@@ -13,8 +14,9 @@ from openpyxl import Workbook
 
 from charity import enums
 from charity.models import AidItem, CommitteeDecision, ExportLog, Programme
+from pkop_portal.exports import xlsx_sheet
 from pkop_portal.masking import mask_account
-from pkop_portal.spreadsheets import XLSX_CONTENT_TYPE, safe_cell
+from pkop_portal.spreadsheets import XLSX_CONTENT_TYPE
 
 __all__ = ["XLSX_CONTENT_TYPE", "programme_export"]
 
@@ -77,14 +79,10 @@ _TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 TITLE_LENGTH = 31
 
 
-def _sheet(workbook, title: str, columns, objects, *, first: bool = False) -> int:
+def _sheet(workbook, title: str, columns, objects) -> int:
     """A worksheet of a header row and one row per object; returns the number of data rows."""
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = _TITLE_FORBIDDEN.sub(" ", title)[:TITLE_LENGTH].strip()
-    sheet.append([safe_cell(str(header)) for header, _get in columns])
-    for obj in objects:
-        sheet.append([safe_cell(get(obj)) for _header, get in columns])
-    return len(objects)
+    title = _TITLE_FORBIDDEN.sub(" ", title)[:TITLE_LENGTH].strip()
+    return xlsx_sheet(workbook, title, columns, [objects])
 
 
 @transaction.atomic
@@ -115,8 +113,8 @@ def programme_export(*, programme: Programme, by) -> bytes:
         .select_related("request", "meeting", "approved_by")
         .order_by("approved_at", "pk")
     )
-    workbook = Workbook()
-    rows = _sheet(workbook, _("Decisions"), _decision_columns(totals), decisions, first=True)
+    workbook = Workbook(write_only=True)
+    rows = _sheet(workbook, _("Decisions"), _decision_columns(totals), decisions)
     rows += _sheet(workbook, _("Items and disbursements"), _item_columns(), items)
     buffer = io.BytesIO()
     workbook.save(buffer)

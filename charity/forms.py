@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from charity import enums
+from charity import enums, selectors
 from charity.models import MONEY, CharityRequest, HouseholdMember
 from charity.services import submission
 from pkop_portal import uploads
@@ -293,7 +293,7 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.checklist = submission.document_checklist()
+        self.checklist = selectors.document_checklist_kept()
         labels = dict(enums.Category.choices)
         self.document_rows = []
         for row in self.checklist:

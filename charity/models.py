@@ -325,6 +325,8 @@ class CharityRequest(ConsentRecord):
         ]
         indexes = [
             models.Index(fields=["status", "due_date"], name="charityrequest_status_due"),
+            # The admin list's order (due_date, id): a page is read from the index.
+            models.Index(fields=["due_date", "id"], name="charityrequest_due"),
         ]
 
     def __str__(self):
@@ -553,6 +555,7 @@ class CommitteeMeeting(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("committee meeting")
         verbose_name_plural = _("committee meetings")
+        indexes = [models.Index(fields=["held_on", "id"], name="committeemeeting_held_on")]
 
     def __str__(self):
         return f"{self.held_on:%d.%m.%Y}"
@@ -736,6 +739,8 @@ class Disbursement(StoredFile):
         ordering = ["-disbursed_on", "-id"]
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
+        # The admin list's order and date hierarchy (read backwards).
+        indexes = [models.Index(fields=["disbursed_on", "id"], name="disbursement_date")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(method="bank_transfer") | ~Q(account=""),
@@ -768,6 +773,7 @@ class ExportLog(models.Model):
         ordering = ["-at"]
         verbose_name = _("export log entry")
         verbose_name_plural = _("export log")
+        indexes = [models.Index(fields=["at"], name="charity_exportlog_at")]
 
     def __str__(self):
         return f"{self.by} {self.at:%Y-%m-%d %H:%M} {self.file_format} ({self.row_count})"

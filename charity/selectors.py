@@ -1,4 +1,6 @@
-"""Reads of the charity app: what staff may see, double-help overlaps, history, budgets."""
+"""Reads of the charity app: what staff may see, double-help overlaps, history, budgets, and
+the reference data of the public pages kept in the process (checklist, programmes, social
+projects)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,7 +18,7 @@ from charity.models import (
     Programme,
     RequestEvent,
 )
-from pkop_portal import workdays
+from pkop_portal import refdata, workdays
 
 # "Received aid in the last 12 months": aid handed over at most this many days before today
 # (365 days ago still counts, 366 no longer does).
@@ -184,3 +186,66 @@ def budget_lines_for_decision(*, request: CharityRequest, year: int) -> QuerySet
     if request.programme_id:
         condition |= Q(programme_id=request.programme_id)
     return BudgetLine.objects.filter(condition).select_related("programme")
+
+
+# --- Reference data of the public pages, kept in the process (pkop_portal.refdata) ----------
+# Staff edit these rows in the admin (signals fire), so every process sees a change within
+# REFDATA_CHECK_SECONDS. The kept objects are shared by all requests: read them, never change.
+_CHECKLIST_MODELS = ["charity.ChecklistItem", "charity.DocumentType"]
+
+
+def _load_checklist_public() -> tuple:
+    # Deferred: charity.reports is the public-report module; keep selectors importable alone.
+    from charity.reports import checklist_public
+
+    return tuple(checklist_public())
+
+
+def _load_document_checklist() -> tuple:
+    # Deferred: the submission service imports notifications, which loads late.
+    from charity.services.submission import document_checklist
+
+    return tuple(document_checklist())
+
+
+def _load_programmes_current() -> tuple:
+    from charity.reports import programme_list_public
+
+    return tuple(programme_list_public())
+
+
+def _load_social_projects() -> tuple:
+    from charity.reports import social_project_list_public
+
+    return tuple(social_project_list_public())
+
+
+checklist_list_public = refdata.register(
+    "charity.checklist_public", load=_load_checklist_public, models=_CHECKLIST_MODELS
+)
+checklist_list_public.__doc__ = (
+    "The document checklist per category (charity.reports.checklist_public), kept: a tuple of "
+    "CategoryChecklist, no query after the first call."
+)
+document_checklist_kept = refdata.register(
+    "charity.document_checklist", load=_load_document_checklist, models=_CHECKLIST_MODELS
+)
+document_checklist_kept.__doc__ = (
+    "The application form's document rows (charity.services.submission.document_checklist), "
+    "kept: a tuple of ChecklistRow, no query after the first call."
+)
+programme_list_current = refdata.register(
+    "charity.programmes_current", load=_load_programmes_current, models=["charity.Programme"]
+)
+programme_list_current.__doc__ = (
+    "The programmes accepting requests now (charity.reports.programme_list_public), kept."
+)
+social_project_list_current = refdata.register(
+    "charity.social_projects",
+    load=_load_social_projects,
+    models=["charity.SocialProject", "charity.SocialProjectPhoto"],
+)
+social_project_list_current.__doc__ = (
+    "Published social projects with their photos prefetched "
+    "(charity.reports.social_project_list_public), kept."
+)

@@ -1,6 +1,8 @@
 """Public information pages of the charity app: how assistance works, the yearly report
 without personal data, and the social projects with the Akimat of Shymkent."""
 
+from dataclasses import replace
+
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from charity import enums, reports
+from charity import enums, reports, selectors
 
 # Who may ask: what each category means, in plain words.
 CATEGORY_HINTS = {
@@ -46,16 +48,18 @@ CATEGORY_HINTS = {
 def info(request):
     """Who can ask, the documents per category (from the staff-edited checklist), how the
     committee decides, how to follow a request, the current programmes and the reports."""
-    checklists = reports.checklist_public()
-    for checklist in checklists:
-        checklist.hint = CATEGORY_HINTS.get(checklist.category, "")
+    # The checklist and programmes are kept in the process: copies get the page's hints.
+    checklists = [
+        replace(checklist, hint=CATEGORY_HINTS.get(checklist.category, ""))
+        for checklist in selectors.checklist_list_public()
+    ]
     return render(
         request,
         "charity/info.html",
         {
             "checklists": checklists,
             "districts": enums.District.labels,
-            "programmes": list(reports.programme_list_public()),
+            "programmes": selectors.programme_list_current(),
             "latest_year": reports.report_latest_year(),
         },
     )
@@ -87,7 +91,7 @@ def social_projects(request):
         request,
         "charity/social_projects.html",
         {
-            "projects": list(reports.social_project_list_public()),
+            "projects": selectors.social_project_list_current(),
             "latest_year": reports.report_latest_year(),
         },
     )

@@ -29,8 +29,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline import access, admin_forms, deadlines, enums, selectors, stats
 from hotline.models import AccessLog, Report, ReportAttachment
+from hotline.services.submission import NUMBER_PREFIX
 from pkop_portal import uploads
 from pkop_portal.admin_base import PortalModelAdmin
+from pkop_portal.admin_search import ShapedSearch, normalise_term, yearly_number
 from pkop_portal.forms import PortalForm
 from pkop_portal.spreadsheets import safe_cell
 
@@ -112,6 +114,19 @@ class HotlineModelAdmin(PortalModelAdmin):
 
     def log_deletions(self, *args, **kwargs):
         return None
+
+
+# A report number, full or partial (H-2026-000123, 2026-123, 123), looked up as the short list
+# of full numbers it can be, on a unique index (pkop_portal.admin_search); nothing else is
+# searched (no text, no identity).
+REPORT_NUMBER = yearly_number(NUMBER_PREFIX)
+
+
+def _number_search(queryset, field: str, search_term: str):
+    if not normalise_term(search_term):
+        return queryset, False
+    search = ShapedSearch(number=field, number_format=REPORT_NUMBER)
+    return search.filter(queryset, search_term, personal=False), False
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -487,11 +502,7 @@ class ReportAdmin(HotlineModelAdmin):
         return selectors.report_list_for(request.user)
 
     def get_search_results(self, request, queryset, search_term):
-        # By number only, and exactly what was typed (trimmed, upper case).
-        term = search_term.strip().upper()
-        if not term:
-            return queryset, False
-        return queryset.filter(number__contains=term), False
+        return _number_search(queryset, "number", search_term)
 
     @admin.display(description=_("acknowledgement due"), ordering="acknowledge_due")
     def acknowledgement_due(self, obj):
@@ -730,3 +741,6 @@ class AccessLogAdmin(HotlineModelAdmin):
 
     def get_queryset(self, request):
         return selectors.access_log_for(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return _number_search(queryset, "report_number", search_term)

@@ -27,10 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotline import receipts
 from hotline.forms import FollowUpForm, ReporterMessageForm, ReportForm, file_limits_help
 from hotline.services import submission
+from pkop_portal import refdata
 from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
 from pkop_portal.ratelimits import limit_reached, limit_wait, over_limit, wait_text
-from pkop_portal.selectors import hotline_line_list_public
 from pkop_portal.views import rate_limited
 
 SUBMIT_GROUP = "hotline.report"
@@ -58,7 +58,8 @@ def policy(request):
         request,
         "hotline/policy.html",
         {
-            "lines": hotline_line_list_public(),
+            # Kept in the process (pkop_portal.refdata): no query per request.
+            "lines": refdata.hotline_lines(),
             "anti_corruption_line": ANTI_CORRUPTION_LINE,
             "public_summary": _public_summary(),
         },

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -10,13 +11,51 @@ from django.utils.translation import ngettext
 from hotline import access, enums
 from hotline.models import Report
 from notifications import selectors, services
-from notifications.events import redacted_context
+from notifications.events import EVENTS, redacted_context
 from notifications.models import Notification
 from notifications.rendering import render_message
 from pkop_portal.admin_base import PortalModelAdmin
+from pkop_portal.admin_search import EMAIL, PHONE, ShapedSearch, normalise_term
 
 # Events of the hotline: seen only by Compliance (hotline.access).
 HOTLINE_EVENTS = "hotline."
+
+
+class EventFilter(admin.SimpleListFilter):
+    """The events of the registry (notifications.events), not a DISTINCT over the outbox."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        shown = sorted(EVENTS)
+        if not access.is_compliance(request.user):
+            shown = [key for key in shown if not key.startswith(HOTLINE_EVENTS)]
+        return [(key, key) for key in shown]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value is None else queryset.filter(event=value)
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The site's languages, not a DISTINCT over the outbox."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return list(settings.LANGUAGES)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value is None else queryset.filter(language=value)
+
+
+# E-mail (case-insensitive) and phone (E.164) by their shape, on their indexes; anything else
+# is the beginning of an e-mail address or of a deduplication key (both index-backed on
+# PostgreSQL: notifications migration 0003), never a substring scan.
+SEARCH = ShapedSearch(email=("recipient_email",), phone=("recipient_phone",))
 
 
 @admin.register(Notification)
@@ -33,8 +72,11 @@ class NotificationAdmin(PortalModelAdmin):
         "sent_at",
         "created_at",
     )
-    list_filter = ("status", "channel", "event", "language", "created_at")
+    list_filter = ("status", "channel", EventFilter, LanguageFilter, "created_at")
     search_fields = ("recipient_email", "recipient_phone", "dedupe_key")
+    search_help_text = _(
+        "An e-mail address, a phone number or the beginning of a deduplication key."
+    )
     date_hierarchy = "created_at"
     list_select_related = ("content_type",)
     actions = ("retry_now", "cancel")
@@ -82,6 +124,16 @@ class NotificationAdmin(PortalModelAdmin):
         if excluded:
             rows = rows.exclude(hotline & Q(context__report_id__in=excluded))
         return rows
+
+    def get_search_results(self, request, queryset, search_term):
+        term = normalise_term(search_term)
+        if not term:
+            return queryset, False
+        if SEARCH.shape(term).kind in (EMAIL, PHONE):
+            return SEARCH.filter(queryset, term), False
+        return queryset.filter(
+            Q(recipient_email__istartswith=term) | Q(dedupe_key__startswith=term)
+        ), False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

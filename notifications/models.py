@@ -25,7 +25,7 @@ class Notification(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     recipient_email = models.EmailField(_("recipient e-mail"), blank=True)
     recipient_phone = PhoneNumberField(_("recipient phone"), blank=True, region="KZ")
-    event = models.CharField(_("event"), max_length=64, db_index=True)
+    event = models.CharField(_("event"), max_length=64)
     language = models.CharField(_("language"), max_length=8)
     context = models.JSONField(_("context"), default=dict, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
@@ -36,7 +36,7 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     content_type = models.ForeignKey(
@@ -61,6 +61,18 @@ class Notification(models.Model):
                 name="notification_pending_due",
             ),
             models.Index(fields=["content_type", "object_id"], name="notification_about"),
+            # The admin list (notifications.admin): its order (newest first), its order within
+            # the status and event filters, and its searches (phone exact, a deduplication key
+            # by prefix; the e-mail's case-insensitive index is PostgreSQL-only, migration 0003).
+            models.Index(fields=["created_at", "id"], name="notification_created"),
+            models.Index(fields=["status", "created_at"], name="notification_status_created"),
+            models.Index(fields=["event", "created_at"], name="notification_event_created"),
+            models.Index(fields=["recipient_phone"], name="notification_phone"),
+            models.Index(
+                fields=["dedupe_key"],
+                opclasses=["varchar_pattern_ops"],
+                name="notification_dedupe_prefix",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -60,9 +60,9 @@ def render_message(
     if redact:
         with translation.override(language):
             full.update({key: str(text) for key, text in spec.secret_context.items()})
-    from pkop_portal.selectors import hotline_line_list_public
+    from pkop_portal import refdata  # app loading: rendering is imported by the models' apps
 
-    full["hotline_lines"] = list(hotline_line_list_public())
+    full["hotline_lines"] = list(refdata.hotline_lines())
     with translation.override(language):
         if channel == "sms":
             sms = render_to_string(f"notifications/sms/{event}.txt", full).strip()

@@ -1,5 +1,7 @@
 from contextlib import ExitStack
 
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessLog as AxesAccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -9,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pkop_portal import exports_admin  # noqa: F401  (registers the background export jobs)
 from pkop_portal.admin_base import (
+    CheapListMixin,
     PortalModelAdmin,
     account_deletion_refused,
     hide_from_autocomplete,
@@ -133,7 +137,7 @@ class GuardedMembershipMixin:
         super().save_related(request, form, formsets, change)
 
 
-class PortalUserAdmin(GuardedMembershipMixin, UserAdmin):
+class PortalUserAdmin(CheapListMixin, GuardedMembershipMixin, UserAdmin):
     """Django's user admin, except that
     - deleting an account an app guards (admin_base.account_deletion_guard, e.g. one linked to
       hotline data or in a Compliance group) is refused with a neutral reason and lists nothing
@@ -166,7 +170,7 @@ class PortalUserAdmin(GuardedMembershipMixin, UserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
-class PortalGroupAdmin(GuardedMembershipMixin, GroupAdmin):
+class PortalGroupAdmin(CheapListMixin, GuardedMembershipMixin, GroupAdmin):
     guarded_field = "permissions"
 
 
@@ -174,3 +178,17 @@ admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), PortalUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, PortalGroupAdmin)
+
+
+def _cheap_lists(model) -> None:
+    """Re-register a third-party app's admin of `model` with the site's cheap list defaults."""
+    current = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, type(current.__name__, (CheapListMixin, current), {}))
+
+
+# The security logs of django-axes (registered by axes' own admin module, imported before this
+# one: INSTALLED_APPS order) grow with every login.
+for _model in (AccessAttempt, AxesAccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _cheap_lists(_model)

@@ -6,17 +6,29 @@
   otherwise fail with a 500.
 - Every change form and inline form refuses control characters in text
   (pkop_portal.forms.PortalModelForm) and takes phone numbers in ASCII digits only.
+- Every list stays cheap at 100,000 rows and more: no second COUNT of the unfiltered table
+  (`show_full_result_count = False`), the planner's row estimate instead of a COUNT on a big
+  list as first shown (`EstimatedCountPaginator`), a date hierarchy that reads only the first
+  and last date (`PortalChangeList`) instead of a DISTINCT over every row, no facet counts
+  (`CheapListMixin`, also given to the user, group and django-axes admins).
 """
 
+import datetime
+import json
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.db import connections
+from django.db.models import Max, Min, QuerySet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from pkop_portal.forms import PhoneField, PortalModelForm
@@ -49,8 +61,216 @@ def _object_id_checked(model, view):
     return checked
 
 
-class PortalModelAdmin(admin.ModelAdmin):
-    """ModelAdmin with checked object ids and control-character-free change forms."""
+# Below this many rows (by the planner's estimate) a list is counted exactly.
+ESTIMATE_COUNT_FROM = 20_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """The admin's paginator, except that a big list as the admin first shows it (no filter
+    or search chosen by the user) is not counted on PostgreSQL: when the planner expects
+    ESTIMATE_COUNT_FROM rows or more, `count` is that estimate (pg_class.reltuples for a bare
+    table, kept by autovacuum/ANALYZE; else the row estimate of the list's own plan, e.g.
+    with a role's standing filter) instead of a scan of every row. Small tables are counted
+    exactly in the same single statement (see _count_or_estimate); filtered lists, searches
+    and SQLite are counted as Django does. A page past the estimate is still served (empty
+    or short) rather than refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimated = False
+
+    @property
+    def count(self):
+        if "_count" not in self.__dict__:
+            counted = _count_or_estimate(self.object_list)
+            if counted is None:
+                self.__dict__["_count"] = super().count
+            else:
+                self.__dict__["_count"], self.estimated = counted
+        return self.__dict__["_count"]
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # Past the estimated end: the rows may be there (the estimate lags behind).
+            number = int(number)
+            if number < 1:
+                raise
+            return number
+
+    def page(self, number):
+        if not self.count or not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+# Set by PortalChangeList on the QuerySet of a list shown without the user's filters/search.
+WHOLE_LIST = "_portal_whole_list"
+
+
+def _count_or_estimate(object_list) -> tuple[int, bool] | None:
+    """(rows, estimated) of an admin list on PostgreSQL, or None to count as Django does.
+
+    One statement for a small table: the exact count, computed only when the table's
+    estimate (pg_class.reltuples; -1 when never analysed) is below ESTIMATE_COUNT_FROM (a
+    CASE runs only the branch it takes). A big table's unfiltered list takes that estimate; a
+    big table's list as first shown with a standing filter (WHOLE_LIST) the row estimate of its
+    plan (EXPLAIN), counted exactly only if that is small after all. A list the user filtered
+    or searched is counted exactly (None)."""
+    if not isinstance(object_list, QuerySet):
+        return None
+    query = object_list.query
+    if (
+        query.distinct
+        or query.group_by
+        or query.combinator
+        or query.low_mark
+        or query.high_mark is not None
+        or query.extra
+        or (query.where and not getattr(object_list, WHOLE_LIST, False))
+    ):
+        return None
+    connection = connections[object_list.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        inner, params = object_list.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # .none(): Django counts it without a query
+        return None
+    # `inner` is the list's own SQL as compiled by Django, its values in `params`.
+    sql = (
+        "SELECT c.reltuples >= %s, CASE WHEN c.reltuples >= %s THEN c.reltuples::bigint "  # noqa: S608
+        f"ELSE (SELECT COUNT(*) FROM ({inner}) AS listed) END "
+        "FROM pg_class c WHERE c.oid = to_regclass(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                ESTIMATE_COUNT_FROM,
+                ESTIMATE_COUNT_FROM,
+                *params,
+                connection.ops.quote_name(object_list.model._meta.db_table),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    big, rows = row
+    if not big:
+        return int(rows), False
+    if not query.where:
+        return int(rows), True
+    plan = json.loads(object_list.order_by().values("pk").explain(format="json"))
+    planned = int(plan[0]["Plan"]["Plan Rows"])
+    if planned >= ESTIMATE_COUNT_FROM:
+        return planned, True
+    return None
+
+
+class _CheapDatesMixin:
+    """`dates()` / `datetimes()` from the first and last value only (one MIN/MAX query, two
+    index probes when the field is indexed) instead of a DISTINCT over every row. Used for the
+    date hierarchy of the admin lists: a bucket between the first and last date may be empty."""
+
+    def dates(self, field_name, kind, order="ASC"):
+        return self._cheap_buckets(field_name, kind, order, aware=False)
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None, is_dst=None):
+        if kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        return self._cheap_buckets(field_name, kind, order, aware=True)
+
+    def _cheap_buckets(self, field_name, kind, order, *, aware):
+        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
+        first, last = bounds["first"], bounds["last"]
+        if first is None or last is None:
+            return []
+        if isinstance(first, datetime.datetime):
+            if timezone.is_aware(first):
+                first, last = timezone.localtime(first), timezone.localtime(last)
+            first, last = first.date(), last.date()
+        buckets = list(_date_buckets(first, last, kind))
+        if aware:
+            zone = timezone.get_current_timezone()
+            buckets = [
+                timezone.make_aware(datetime.datetime.combine(day, datetime.time()), zone)
+                for day in buckets
+            ]
+        return buckets[::-1] if order == "DESC" else buckets
+
+
+def _date_buckets(first: datetime.date, last: datetime.date, kind: str):
+    """The first day of every year/month/day from `first` to `last`, inclusive."""
+    if kind == "year":
+        for year in range(first.year, last.year + 1):
+            yield datetime.date(year, 1, 1)
+    elif kind == "month":
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            yield datetime.date(year, month, 1)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        day = first
+        while day <= last:
+            yield day
+            day += datetime.timedelta(days=1)
+
+
+_CHEAP_DATES_CLASSES: dict[type, type] = {}
+
+
+def with_cheap_dates(queryset: QuerySet) -> QuerySet:
+    """The same QuerySet whose dates()/datetimes() read only the first and last value."""
+    cls = type(queryset)
+    if issubclass(cls, _CheapDatesMixin):
+        return queryset
+    cheap = _CHEAP_DATES_CLASSES.get(cls)
+    if cheap is None:
+        cheap = _CHEAP_DATES_CLASSES[cls] = type(
+            f"CheapDates{cls.__name__}", (_CheapDatesMixin, cls), {}
+        )
+    queryset = queryset._chain()
+    queryset.__class__ = cheap
+    return queryset
+
+
+class PortalChangeList(ChangeList):
+    """The admin's ChangeList with a cheap date hierarchy (see _CheapDatesMixin); the list as
+    first shown (no filter, no search) is marked for EstimatedCountPaginator."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if exclude_parameters is None:
+            if self.date_hierarchy:
+                queryset = with_cheap_dates(queryset)
+            setattr(queryset, WHOLE_LIST, not self.query and not self.get_filters_params())
+        return queryset
+
+
+class CheapListMixin:
+    """The list defaults of every admin of the site (also mixed into the admins of Django's
+    and third-party apps re-registered in pkop_portal.admin): no count of the unfiltered
+    table, an estimated count of a big unfiltered list, a date hierarchy from the first and
+    last date, no facet counts."""
+
+    show_full_result_count = False
+    # Facet counts are one more aggregate over the whole list per filter: not offered.
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return PortalChangeList
+
+
+class PortalModelAdmin(CheapListMixin, admin.ModelAdmin):
+    """ModelAdmin with checked object ids, control-character-free change forms and cheap
+    lists (CheapListMixin)."""
 
     form = PortalModelForm
     formfield_overrides = FORMFIELD_OVERRIDES

@@ -4,7 +4,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import beat_init, celeryd_after_setup
+from celery.signals import beat_init, celeryd_after_setup, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkop_portal.settings")
 
@@ -18,6 +18,21 @@ app.autodiscover_tasks()
 # to serialise their arguments; an empty broker URL makes kombu assume AMQP and warn "No hostname
 # was supplied". The in-memory transport, with its host named, never touches the network.
 NO_BROKER_URL = "memory://localhost/"
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _recycle_old_database_connections(sender=None, **kwargs):
+    """Close a worker's database connection only when Django would close a web request's: too
+    old (CONN_MAX_AGE), broken, or left outside autocommit. Celery's own fix-up would close it
+    around every task (settings.CELERY_DB_REUSE_MAX turns that off), costing a connection and a
+    PostgreSQL backend with cold caches per task. Inline (eager) tasks run inside the caller's
+    request and transaction: never touched."""
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections  # app loading: Django is set up by the worker
+
+    close_old_connections()
 
 
 @app.on_after_configure.connect

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pkop_portal import refdata
 from pkop_portal.clientip import client_ip
 from pkop_portal.models import ConsentText
 
@@ -33,8 +34,11 @@ class Consent:
 
 
 def consent_text_current(*, purpose: str) -> ConsentText | None:
-    """The newest consent text of `purpose` (a ConsentText.Purpose value), or None."""
-    return ConsentText.objects.filter(purpose=purpose).order_by("-valid_from", "-pk").first()
+    """The newest consent text of `purpose` (a ConsentText.Purpose value), or None.
+
+    Kept in the process (pkop_portal.refdata): a new text is seen by every process within
+    REFDATA_CHECK_SECONDS; the version check in `consent_text_agreed` stays exact for it."""
+    return refdata.consent_text(purpose=purpose)
 
 
 def consent_text_agreed(*, current: ConsentText | None, version: str) -> ConsentText:

@@ -4,8 +4,11 @@ from pkop_portal.selectors import hotline_line_list_public
 
 
 def site(request):
-    """Values every public page's layout uses (the footer shows the hotline lines)."""
+    """Values every public page's layout uses (the footer shows the hotline lines).
+
+    The lines are passed as the function: a template calls it only where it shows them, so the
+    admin's pages never load them."""
     return {
         "portal_name": settings.PORTAL_NAME,
-        "hotline_lines": hotline_line_list_public(),
+        "hotline_lines": hotline_line_list_public,
     }

@@ -7,6 +7,8 @@
 - `ConsentFormMixin`: the personal-data consent of a public form (see `pkop_portal.consent`).
 - `FormKeyField`: the one-time key that makes a resent form create nothing twice.
 - `MultipleFileField`: several files in one input, each checked by `pkop_portal.uploads`.
+- `RefDataChoiceField`: a choice of a row of reference data kept in the process
+  (`pkop_portal.refdata`): no query to render or to clean.
 - `column_length`: a form limit taken from the model column it is stored in.
 """
 
@@ -154,6 +156,52 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         files = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
         return uploads.validate_uploads(files)
+
+
+# ----- Rows of reference data --------------------------------------------------------------------
+
+
+class RefDataChoiceField(forms.ChoiceField):
+    """A ModelChoiceField without queries: `rows` is a pkop_portal.refdata getter returning
+    the offered rows in display order; the choices are built when rendered (so in the active
+    language, with `label_from_instance`) and the cleaned value is the row itself. A required
+    field without an initial value offers an empty first choice, as ModelChoiceField does."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, *, rows, label_from_instance=str, empty_label="---------", **kwargs):
+        self.rows = rows
+        self.label_from_instance = label_from_instance
+        self.empty_label = empty_label
+        super().__init__(choices=self._row_choices, **kwargs)
+
+    def _row_choices(self):
+        choices = [(row.pk, self.label_from_instance(row)) for row in self.rows()]
+        if not (self.required and self.initial is not None):
+            choices.insert(0, ("", self.empty_label))
+        return choices
+
+    def prepare_value(self, value):
+        return value.pk if hasattr(value, "_meta") else value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = str(value.pk if hasattr(value, "_meta") else value)
+        for row in self.rows():
+            if str(row.pk) == key:
+                return row
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return str(self.prepare_value(initial) or "") != str(self.prepare_value(data) or "")
 
 
 # ----- Numbers that identify a person -----------------------------------------------------------

@@ -1,7 +1,10 @@
-"""Site-wide data: hotline phone lines, work-calendar overrides and personal-data consent texts."""
+"""Site-wide data: hotline phone lines, work-calendar overrides, personal-data consent texts and
+staff export jobs."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from pkop_portal.i18n import localized
@@ -149,3 +152,88 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def export_file_path(instance, filename: str) -> str:
+    # A random name in a folder never served (MEDIA is not served at all; see test_media):
+    # the file leaves only through the access-checked download view.
+    return f"private/exports/{instance.created_at:%Y/%m}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A spreadsheet export built in the background (pkop_portal.exports): who asked for it,
+    of what, its progress, and the file while it is kept (EXPORT_KEEP_HOURS). Only its
+    requester, while still holding the export permission, may download it; every download is
+    an ExportDownload row."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export job", "queued")
+        RUNNING = "running", pgettext_lazy("export job", "being built")
+        DONE = "done", pgettext_lazy("export job", "ready")
+        FAILED = "failed", pgettext_lazy("export job", "failed")
+        EXPIRED = "expired", pgettext_lazy("export job", "expired")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind of export"), max_length=32)
+    file_format = models.CharField(_("format"), max_length=8, default="xlsx")
+    language = models.CharField(_("language"), max_length=8)
+    filters = models.TextField(_("filters"), blank=True)
+    # The kind's own export log row; its linked records are the rows of the file.
+    log_id = models.PositiveBigIntegerField(_("export log entry"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_file_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    # Which run of the task owns the job: a redelivered task takes over, the older run stops.
+    run_token = models.UUIDField(_("run"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="exportjob_requester_created"),
+            models.Index(fields=["status", "expires_at"], name="exportjob_status_expires"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
+class ExportDownload(models.Model):
+    """One download of an export job's file: who, when (the file carries personal data)."""
+
+    job = models.ForeignKey(
+        ExportJob, verbose_name=_("export job"), on_delete=models.CASCADE, related_name="downloads"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("export download")
+        verbose_name_plural = _("export downloads")
+
+    def __str__(self):
+        return f"{self.by} {self.at:%Y-%m-%d %H:%M}"

@@ -8,14 +8,22 @@ the request is let through here, and the outage is logged once a minute, not onc
 
 Hotline groups ("hotline.*") are counted under `private_client_key`, a keyed HMAC of the
 address that changes every UTC day, not under django-ratelimit's plain hash of it.
+
+Counting a request costs one Redis round trip (`_count_in_redis`: SET NX with the bucket's
+expiry and INCR, pipelined) in the very bucket django-ratelimit would use, so its reads
+(`limit_reached`, `limit_wait`) see the same count; other caches go through django-ratelimit.
 """
 
 import ipaddress
 import logging
 import math
+import time
 from datetime import UTC, datetime
 
+import django_ratelimit.core as ratelimit_core
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
@@ -74,8 +82,57 @@ def _key_for(group: str):
     return private_client_key if group.startswith(PRIVATE_GROUP_PREFIXES) else "ip"
 
 
-def _usage(request, *, group: str, rate: str, increment: bool) -> dict | None:
+def _client(cache: RedisCache):
+    """A redis-py client on the cache's write pool, made once per cache object: Django makes
+    a new one (with its response-callback tables) on every call, which costs more CPU than
+    the round trip."""
+    client = getattr(cache, "_pkop_ratelimit_client", None)
+    if client is None:
+        client = cache._cache.get_client(write=True)
+        cache._pkop_ratelimit_client = client
+    return client
+
+
+def _count_in_redis(request, cache: RedisCache, *, group: str, rate: str) -> dict | None:
+    """Count the request in django-ratelimit's bucket with one round trip; None while the
+    portal's cache knows Redis is down (its breaker), to fail open without waiting."""
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None and not breaker.allows():
+        return None
+    limit, period = ratelimit_core._split_rate(rate)
+    key = _key_for(group)
+    value = key(group, request) if callable(key) else ratelimit_core._SIMPLE_KEYS[key](request)
+    window = ratelimit_core._get_window(value, period)
+    name = ratelimit_core._make_cache_key(group, window, rate, value, get_usage.ALL)
+    full_key = cache.make_and_validate_key(name)
+    pipe = _client(cache).pipeline(transaction=False)
+    pipe.set(full_key, 0, ex=period + ratelimit_core.EXPIRATION_FUDGE, nx=True)
+    pipe.incr(full_key)
     try:
+        count = pipe.execute()[-1]
+    except OUTAGE_ERRORS as exc:
+        if breaker is not None:
+            breaker.failure(exc)
+        raise
+    if breaker is not None:
+        breaker.success()
+    return {
+        "count": count,
+        "limit": limit,
+        "should_limit": count > limit,
+        "time_left": window - int(time.time()),
+    }
+
+
+def _usage(request, *, group: str, rate: str, increment: bool) -> dict | None:
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    try:
+        if increment and isinstance(cache, RedisCache):
+            usage = _count_in_redis(request, cache, group=group, rate=rate)
+            if usage is None:
+                return None
+            outage.success()
+            return usage
         usage = get_usage(
             request,
             group=group,

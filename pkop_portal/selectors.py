@@ -1,10 +1,9 @@
 """Reads for the site-wide pages."""
 
-from django.db.models import QuerySet
-
-from pkop_portal.models import HotlineLine
+from pkop_portal import refdata
 
 
-def hotline_line_list_public() -> QuerySet[HotlineLine]:
-    """Active hotline lines in display order (lazy: evaluated only where a page shows them)."""
-    return HotlineLine.objects.filter(is_active=True).order_by("position", "id")
+def hotline_line_list_public():
+    """Active hotline lines in display order (a tuple kept in the process by
+    pkop_portal.refdata; an edit in the admin shows within REFDATA_CHECK_SECONDS)."""
+    return refdata.hotline_lines()

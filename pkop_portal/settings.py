@@ -463,10 +463,43 @@ WORKING_HOURS_END = "18:00"
 
 # --- Performance (issue 11) ------------------------------------------------------------------
 # perf-submission: begin
+# Reference data kept in each process (pkop_portal.refdata: consent texts, categories, calendar
+# overrides, hotline lines, rendered form pages). Seconds between two reads of the shared version
+# key (how late another process sees an edit); how long data is kept while Redis is down; and the
+# age after which it is read again anyway (edits that send no signal).
+REFDATA_CHECK_SECONDS = env.float("REFDATA_CHECK_SECONDS", default=2.0)
+REFDATA_OUTAGE_TTL = env.float("REFDATA_OUTAGE_TTL", default=10.0)
+REFDATA_MAX_AGE = env.float("REFDATA_MAX_AGE", default=300.0)
 # perf-submission: end
 # perf-notifications: begin
+# Celery's Django fix-up closes the database connection before and after every task (a new
+# PostgreSQL backend, with cold caches, per task) unless this is set; pkop_portal.celery applies
+# Django's own rules instead (CONN_MAX_AGE, CONN_HEALTH_CHECKS), as in a web process.
+CELERY_DB_REUSE_MAX = 2**31
+# Where a web process publishes the delivery tasks of the outbox rows it committed: true, a
+# background thread of the process (notifications.publisher; the request does not wait on
+# the broker); false, inside the request after commit. Without a broker tasks run inline anyway.
+NOTIFICATIONS_PUBLISH_IN_BACKGROUND = env.bool("NOTIFICATIONS_PUBLISH_IN_BACKGROUND", default=True)
+# Hand-offs waiting for that thread, at most; beyond, the rows wait for the outbox flush.
+NOTIFICATIONS_PUBLISH_QUEUE_SIZE = env.int("NOTIFICATIONS_PUBLISH_QUEUE_SIZE", default=10000)
+# Outbox rows per delivery task when a backlog is queued at once (the flush, a busy publisher).
+NOTIFICATIONS_DELIVER_BATCH = env.int("NOTIFICATIONS_DELIVER_BATCH", default=10)
 # perf-notifications: end
 # perf-exports: begin
+for _name in [k for k, v in os.environ.items() if v == "" and k.startswith("EXPORT_")]:
+    del os.environ[_name]  # empty means default, as for the _OWN_PREFIXES above
+# Hours a background export's file (XLSX) is kept for download before beat deletes it.
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+# Time limits in seconds (soft, hard) of building one export file: 100,000 rows take minutes,
+# far beyond the other tasks' limits; keep them below the broker's visibility timeout.
+EXPORT_TASK_SOFT_TIME_LIMIT = env.int("EXPORT_TASK_SOFT_TIME_LIMIT", default=1800)
+EXPORT_TASK_TIME_LIMIT = env.int("EXPORT_TASK_TIME_LIMIT", default=1860)
+# The export tasks live in pkop_portal.exports, not in a tasks module autodiscovery finds.
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "pkop_portal.exports"]
+CELERY_BEAT_SCHEDULE["portal-expire-exports"] = {
+    "task": "pkop_portal.expire_exports",
+    "schedule": crontab(minute=25),  # hourly
+}
 # perf-exports: end
 # perf-admin: begin
 # perf-admin: end

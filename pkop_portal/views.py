@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from pkop_portal.selectors import hotline_line_list_public
+from pkop_portal import refdata
 from pkop_portal.services_catalogue import SERVICES
 
 
@@ -21,7 +21,7 @@ def home(request):
     return render(
         request,
         "pages/home.html",
-        {"services": SERVICES, "lines": hotline_line_list_public()},
+        {"services": SERVICES, "lines": refdata.hotline_lines()},
     )
 
 
@@ -32,7 +32,7 @@ def procedure(request):
 
 @require_safe
 def contacts(request):
-    return render(request, "pages/contacts.html", {"lines": hotline_line_list_public()})
+    return render(request, "pages/contacts.html", {"lines": refdata.hotline_lines()})
 
 
 @require_safe
@@ -63,13 +63,41 @@ def _check_cache() -> str:
     return "ok"
 
 
-def _check_broker() -> str:
-    from kombu import Connection
+# Broker clients of this process, by URL, kept between probes: a probe every second must not
+# open (and leave in TIME_WAIT) a connection every second. A Redis client's pool reconnects by
+# itself after a failure and after a fork.
+_broker_clients: dict[str, object] = {}
 
+
+def _broker_client(url: str):
+    client = _broker_clients.get(url)
+    if client is None:
+        import redis  # deferred: only processes that answer probes with a broker need it
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # One try with short timeouts: a load balancer's probe must get its 503 in about a
+        # second; the client name lets an operator see these connections in CLIENT LIST.
+        client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=1,
+            socket_timeout=1,
+            retry=Retry(NoBackoff(), 0),
+            client_name="pkop-healthz",
+        )
+        _broker_clients[url] = client
+    return client
+
+
+def _check_broker() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
         return "not configured"
-    # One try with short timeouts: a load balancer's probe must get its 503 in about a second.
+    if url.split("://", 1)[0] in ("redis", "rediss"):
+        _broker_client(url).ping()
+        return "ok"
+    from kombu import Connection  # another transport: a connection per probe, as before
+
     with Connection(url, connect_timeout=1, transport_options={"socket_timeout": 1}) as conn:
         conn.ensure_connection(max_retries=0, timeout=1)
     return "ok"

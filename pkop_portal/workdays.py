@@ -2,10 +2,12 @@
 
 A day is a working day when the staff override table (CalendarDay) says so; without an override,
 when it is Monday to Friday and not a public holiday of the `holidays` KZ calendar (which already
-moves holidays that fall on a weekend to the next working day). Overrides are read from the
-database on every call, so an edit in the admin takes effect without a restart.
+moves holidays that fall on a weekend to the next working day). Overrides are kept in the
+process (pkop_portal.refdata): an edit in the admin takes effect without a restart, in every
+process within REFDATA_CHECK_SECONDS.
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -13,6 +15,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.utils import timezone
+
+from pkop_portal import refdata
 
 LOCAL_TZ = ZoneInfo("Asia/Almaty")
 # Never search further than this for a working day: a calendar with none means bad overrides.
@@ -24,14 +28,12 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("KZ", years=year).keys())
 
 
-def _overrides(start: date, end: date) -> dict[date, bool]:
-    from pkop_portal.models import CalendarDay
-
-    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working")
-    return dict(rows)
+def _overrides(start: date, end: date) -> Mapping[date, bool]:
+    # Every override, not only the window's: the table is small and kept in the process.
+    return refdata.calendar_overrides()
 
 
-def _is_working(day: date, overrides: dict[date, bool]) -> bool:
+def _is_working(day: date, overrides: Mapping[date, bool]) -> bool:
     if day in overrides:
         return overrides[day]
     return day.weekday() < 5 and day not in _public_holidays(day.year)
@@ -135,7 +137,7 @@ def registration_and_due_dates(received_at: datetime, *working_days: int) -> tup
     return (registered, *(_walk(registered, n, overrides, window_end) for n in working_days))
 
 
-def _walk(start: date, days: int, overrides: dict[date, bool], window_end: date) -> date:
+def _walk(start: date, days: int, overrides: Mapping[date, bool], window_end: date) -> date:
     """`days` working days after `start` using preloaded overrides (reloads past the window)."""
     current, counted = start, 0
     while counted < days:

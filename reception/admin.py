@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from charity.models import CharityRequest
 from charity.services import channels as charity_channels
 from pkop_portal import workdays
 from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, code_number
 from pkop_portal.forms import FormKeyField, PortalForm, new_form_key
 from pkop_portal.masking import mask_iin
 from reception import selectors, services
@@ -70,22 +72,32 @@ class SlotCancelForm(PortalForm):
     )
 
 
+def _active_bookings_count():
+    """A slot's active bookings as a correlated subquery: computed for the rows of the page
+    only, where a COUNT over a join would group every slot before the page is cut."""
+    active = (
+        Booking.objects.filter(slot=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("slot")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(active, output_field=IntegerField()), 0)
+
+
 @admin.register(Slot)
 class SlotAdmin(PortalModelAdmin):
     list_display = ("starts_at", "ends_at", "manager", "capacity", "booked", "is_cancelled")
-    list_filter = ("manager", "is_cancelled")
+    # Date filters, not a date hierarchy: no MIN/MAX over the list (and its joins) per page.
+    list_filter = ("manager", "is_cancelled", ("starts_at", admin.DateFieldListFilter))
     list_select_related = ("manager",)
-    date_hierarchy = "starts_at"
+    list_per_page = 50
     # Cancelling is an action (slot_cancel notifies the citizens), never a tick in place.
     readonly_fields = ("manager", "rule", "starts_at", "ends_at", "capacity", "is_cancelled")
     actions = ("cancel_slots",)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(booked_count=Count("bookings", filter=Q(bookings__is_active=True)))
-        )
+        return super().get_queryset(request).annotate(booked_count=_active_bookings_count())
 
     def has_add_permission(self, request):
         return False
@@ -189,7 +201,7 @@ def may_make_charity_request(booking: Booking, user) -> bool:
 
 
 @admin.register(Booking)
-class BookingAdmin(PortalModelAdmin):
+class BookingAdmin(ShapedSearchMixin, PortalModelAdmin):
     list_display = (
         "number",
         "visit_time",
@@ -201,10 +213,28 @@ class BookingAdmin(PortalModelAdmin):
         "no_shows",
         "appeal",
     )
-    list_filter = ("status", "manager", ConflictFilter)
+    list_filter = (
+        "status",
+        "manager",
+        ConflictFilter,
+        ("slot__starts_at", admin.DateFieldListFilter),
+    )
     list_select_related = ("slot", "manager", "appeal")
-    search_fields = ("number", "full_name", "iin", "phone", "email")
-    date_hierarchy = "slot__starts_at"
+    list_per_page = 50
+    # The search reads the query's shape (pkop_portal.admin_search): a booking number (with or
+    # without "R-"), an IIN, a phone, an e-mail through their indexes, else words of the name
+    # or topic (full text on PostgreSQL, GIN indexes of migration 0004).
+    search_fields = ("number", "full_name", "topic")
+    shaped_search = ShapedSearch(
+        number="number",
+        # As reception.services._new_number writes them: "R-" and 8 characters.
+        number_format=code_number("R", alphabet=services.NUMBER_ALPHABET, length=8),
+        iin=("iin",),
+        phone=("phone",),
+        email=("email",),
+        text=("topic",),
+        names=("full_name",),
+    )
     ordering = ("slot__starts_at", "seat")
     inlines = (BookingEventInline,)
     actions = ("cancel_by_staff", "mark_no_show")

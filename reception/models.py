@@ -4,6 +4,7 @@ bookings (research/booking.md §3 and §7)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -148,7 +149,9 @@ class Slot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["manager", "starts_at"], name="slot_unique_start"),
         ]
-        indexes = [models.Index(fields=["manager", "starts_at"], name="slot_manager_start")]
+        # (manager, starts_at) is the unique constraint's index; the admin list and the public
+        # pages read slots of every manager in time order.
+        indexes = [models.Index(fields=["starts_at", "manager"], name="slot_start_manager")]
 
     def __str__(self):
         return f"{self.manager} {self.starts_at:%Y-%m-%d %H:%M}"
@@ -216,6 +219,14 @@ class Booking(ConsentRecord):
             models.CheckConstraint(
                 condition=Q(iin__regex=r"^[0-9]{12}$"), name="booking_iin_digits"
             ),
+        ]
+        # The admin list: search by IIN (and each row's no-show count: same IIN, no_show),
+        # phone and e-mail (pkop_portal.admin_search), the status filter.
+        indexes = [
+            models.Index(fields=["iin", "status"], name="booking_iin_status"),
+            models.Index(fields=["phone"], name="booking_phone"),
+            models.Index(Upper("email"), name="booking_email_upper"),
+            models.Index(fields=["status"], name="booking_status"),
         ]
 
     def __str__(self):

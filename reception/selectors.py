@@ -3,7 +3,8 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from pkop_portal import workdays
 from reception.models import Manager, Slot
@@ -18,21 +19,57 @@ def _window(now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def slot_list_free(*, manager: Manager, now: datetime) -> QuerySet[Slot]:
-    """Bookable slots of `manager` inside the window with at least one free seat."""
+def _slots_free(*, now: datetime) -> QuerySet[Slot]:
+    """Bookable slots inside the window with at least one free seat (any manager)."""
     start, end = _window(now)
     return (
-        Slot.objects.filter(
-            manager=manager, is_cancelled=False, starts_at__gte=start, starts_at__lt=end
-        )
+        Slot.objects.filter(is_cancelled=False, starts_at__gte=start, starts_at__lt=end)
         .annotate(taken=Count("bookings", filter=Q(bookings__is_active=True)))
         .filter(capacity__gt=F("taken"))
-        .order_by("starts_at")
     )
 
 
+def slot_list_free(*, manager: Manager, now: datetime) -> QuerySet[Slot]:
+    """Bookable slots of `manager` inside the window with at least one free seat."""
+    return _slots_free(now=now).filter(manager=manager).order_by("starts_at")
+
+
+def slot_next_free_by_manager(
+    *, manager_ids: list[int], now: datetime, per_manager: int = 3
+) -> dict[int, list[Slot]]:
+    """The first `per_manager` free slots of each manager in `manager_ids`, by manager id
+    (managers without a free slot are missing). One query whatever the number of managers:
+    a row number per manager, filtered on (Django wraps the window in a subquery)."""
+    if not manager_ids:
+        return {}
+    slots = (
+        _slots_free(now=now)
+        .filter(manager_id__in=manager_ids)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("manager_id")], order_by=F("starts_at").asc())
+        )
+        .filter(rank__lte=per_manager)
+        .only("pk", "manager_id", "starts_at", "capacity")
+        .order_by("manager_id", "starts_at")
+    )
+    by_manager: dict[int, list[Slot]] = {}
+    for slot in slots:
+        by_manager.setdefault(slot.manager_id, []).append(slot)
+    return by_manager
+
+
 def manager_list_public() -> QuerySet[Manager]:
-    return Manager.objects.filter(is_active=True).prefetch_related("rules")
+    """Managers who receive citizens, in display order (the list page shows no rules)."""
+    return Manager.objects.filter(is_active=True)
+
+
+def manager_rows_public(*, now: datetime, per_manager: int = 3) -> list[tuple[Manager, list[Slot]]]:
+    """(manager, their next `per_manager` free slots) for the public list: two queries."""
+    managers = list(manager_list_public())
+    free = slot_next_free_by_manager(
+        manager_ids=[m.pk for m in managers], now=now, per_manager=per_manager
+    )
+    return [(manager, free.get(manager.pk, [])) for manager in managers]
 
 
 def booking_list_for_staff():

@@ -203,7 +203,11 @@ def booking_create(
 def booking_get_by_token(token: str) -> Booking | None:
     """The booking whose manage link carries `token`, else None. A link made under a key that
     is no longer accepted (removed from PORTAL_SECRETS_KEY_FALLBACKS) stops working."""
-    booking = Booking.objects.filter(token_hash=hash_token(token)).select_related("slot").first()
+    booking = (
+        Booking.objects.filter(token_hash=hash_token(token))
+        .select_related("slot", "manager")
+        .first()
+    )
     if booking is None or manage_token(booking) is None:
         return None
     return booking

@@ -26,11 +26,7 @@ SESSION_CONFIRMATION = "reception.confirmation"
 
 @require_safe
 def managers(request):
-    now = timezone.now()
-    rows = [
-        (manager, list(selectors.slot_list_free(manager=manager, now=now)[:3]))
-        for manager in selectors.manager_list_public()
-    ]
+    rows = selectors.manager_rows_public(now=timezone.now())
     return render(request, "reception/managers.html", {"rows": rows})
 
 

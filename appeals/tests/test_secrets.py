@@ -60,7 +60,11 @@ def test_web_submission_leaves_no_access_code_at_rest_or_in_logs(
     code = code_on(client.get(response["Location"]))
     assert code_on(client.get(response["Location"])) == code  # reloaded
     appeal = Appeal.objects.get()
-    assert Session.objects.count() == 1  # the session exists: it holds which appeal to follow
+    # A submission writes no session; following from the receipt's link writes one, which
+    # holds which appeal to follow (and no code).
+    assert Session.objects.count() == 0
+    client.get(f"{response['Location']}?follow=1")
+    assert Session.objects.count() == 1
     assert Notification.objects.get().status == Notification.Status.SENT
     stored = everything_stored()
     assert appeal.number in stored

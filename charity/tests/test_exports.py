@@ -208,9 +208,14 @@ def test_safe_cell_neutralises_formulas(value, expected):
 
 
 def test_appeals_export_uses_the_shared_guard():
-    from appeals import exports
+    # Both exports write their cells through pkop_portal.exports, which guards every cell.
+    from appeals import exports as appeal_exports
+    from charity import exports as charity_exports
+    from pkop_portal import exports
 
     assert exports.safe_cell is safe_cell
+    assert appeal_exports.exports is exports
+    assert charity_exports.xlsx_sheet is exports.xlsx_sheet
 
 
 @pytest.mark.parametrize(

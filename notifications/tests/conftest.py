@@ -15,15 +15,17 @@ def sms_outbox():
 
 
 @contextlib.contextmanager
-def celery_publishing_to(url: str, settings):
+def celery_publishing_to(url: str, settings, *, background: bool = False):
     """Make this process publish tasks to a real broker at `url` instead of running them eagerly.
 
     The broker's outage state (services.broker_outage) starts and ends clean: it belongs to the
-    broker, and this is another one."""
+    broker, and this is another one. Tasks are published inside the after-commit callback
+    unless `background` (then by the process's publisher thread, as in production)."""
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = url
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.NOTIFICATIONS_PUBLISH_IN_BACKGROUND = background
     # Celery caches its connection and producer pools; drop them so the new URL is used.
     app._pool = None
     app.amqp._producer_pool = None

@@ -194,3 +194,31 @@ def test_other_groups_keep_django_ratelimits_ip_key(locmem_cache, spy):
     request = RequestFactory().post("/ru/appeals/new/", REMOTE_ADDR=REPORTER_IP)
     ratelimits.over_limit(request, group="appeals.submit", rate="5/h")
     assert seen[-1][3] == REPORTER_IP
+
+
+@pytest.mark.redis
+def test_counting_on_redis_takes_one_round_trip_and_reads_agree(settings, monkeypatch):
+    """The pipelined count lands in django-ratelimit's own bucket, so its reads see it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "pkop_portal.cache.FailSoftRedisCache",
+            "LOCATION": settings.TEST_REDIS_URL,
+        }
+    }
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.clear()
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.77")
+    client = ratelimits._client(cache)
+    calls = []
+    real = type(client.pipeline()).execute
+    monkeypatch.setattr(
+        type(client.pipeline()), "execute", lambda self, *a, **k: calls.append(1) or real(self)
+    )
+    results = [ratelimits.over_limit(request, group="t.redis", rate="2/h") for _ in range(3)]
+    assert results == [False, False, True]
+    assert len(calls) == 3  # one pipeline (one round trip) per counted request
+    assert ratelimits.limit_reached(request, group="t.redis", rate="2/h") is True
+    assert ratelimits.limit_wait(request, group="t.redis", rate="2/h") > 0
+    cache.clear()
