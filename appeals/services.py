@@ -204,7 +204,7 @@ def appeal_submit(
                 registration_date=registration_date,
             )
             sequence, number = take_number(prefix=NUMBER_PREFIX, year=registration_date.year)
-            appeal = Appeal.objects.create(
+            appeal = Appeal(
                 number=number,
                 year=registration_date.year,
                 sequence=sequence,
@@ -241,6 +241,7 @@ def appeal_submit(
                 access_code_hash=access_codes.hash_access_code(number=number, code=code),
                 form_key_hash=form_key_hash,
             )
+            appeal.save(force_insert=True)
             _store_files(appeal, data.files, stored)
             AppealEvent.objects.create(
                 appeal=appeal,

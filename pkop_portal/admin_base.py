@@ -17,18 +17,42 @@ import datetime
 import json
 from collections.abc import Callable
 from functools import wraps
+from html import escape as escape_text
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    _coerce_field_name,
+    result_headers,
+    result_hidden_fields,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+    unquote,
+)
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import (
+    EmptyResultSet,
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.core.paginator import EmptyPage, Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Max, Min, QuerySet
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern
+from django.urls import NoReverseMatch, URLPattern
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from phonenumber_field.modelfields import PhoneNumberField
 
 from pkop_portal.forms import PhoneField, PortalModelForm
@@ -240,9 +264,16 @@ def with_cheap_dates(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
+# An integer primary key that no row has, reversed once per page in place of each row's.
+_PK_SENTINEL = 918273645546372819
+
+
 class PortalChangeList(ChangeList):
     """The admin's ChangeList with a cheap date hierarchy (see _CheapDatesMixin); the list as
-    first shown (no filter, no search) is marked for EstimatedCountPaginator."""
+    first shown (no filter, no search) is marked for EstimatedCountPaginator. The change URL
+    of a row is reversed once per page (`url_for_result`), and `result_list_context` renders
+    the rows as Django's `{% result_list %}` does, with the per-column work done once per page
+    (used by templates/admin/<app>/<model>/change_list.html where a list opts in)."""
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -251,6 +282,269 @@ class PortalChangeList(ChangeList):
                 queryset = with_cheap_dates(queryset)
             setattr(queryset, WHOLE_LIST, not self.query and not self.get_filters_params())
         return queryset
+
+    def _change_url_parts(self, *, preserved: bool) -> tuple[str, str] | None:
+        """(before, after) the primary key in a row's change URL (with the list's preserved
+        filters when `preserved`), or None when it cannot be split around an integer key."""
+        key = ("_portal_change_url", preserved)
+        if key not in self.__dict__:
+            parts = None
+            try:
+                url = super().url_for_result(_SentinelRow(self.pk_attname))
+            except NoReverseMatch:
+                url = None
+            if url is not None and preserved:
+                context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+                url = add_preserved_filters(context, url)
+            if url is not None and url.count(str(_PK_SENTINEL)) == 1:
+                before, after = url.split(str(_PK_SENTINEL))
+                parts = (before, after)
+            self.__dict__[key] = parts
+        return self.__dict__[key]
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        parts = self._change_url_parts(preserved=False) if type(pk) is int else None
+        if parts is None:
+            return super().url_for_result(result)
+        return f"{parts[0]}{pk}{parts[1]}"
+
+    def result_list_context(self) -> dict:
+        """The context of admin/change_list_results.html, as `{% result_list cl %}` makes it
+        (the same HTML, see fast_result_rows)."""
+        headers = list(result_headers(self))
+        rows = fast_result_rows(self)
+        if rows is None:
+            from django.contrib.admin.templatetags.admin_list import results
+
+            rows = list(results(self))
+        app_label, model_name = self.opts.app_label.lower(), self.opts.model_name
+        return {
+            "cl": self,
+            "result_hidden_fields": list(result_hidden_fields(self)),
+            "result_headers": headers,
+            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+            "results": rows,
+            "templates": [
+                f"admin/{app_label}/{model_name}/change_list_results.html",
+                f"admin/{app_label}/change_list_results.html",
+                "admin/change_list_results.html",
+            ],
+        }
+
+    def filters_html(self) -> str:
+        """The filters of the sidebar as `{% for spec in cl.filter_specs %}{% admin_list_filter
+        cl spec %}{% endfor %}` renders them with Django's admin/filter.html (the same HTML),
+        written here instead of one template render per filter and per choice."""
+        from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+        html = []
+        for spec in self.filter_specs:
+            if spec.template == "admin/filter.html" and _stock_filter_template():
+                html.append(_filter_html(spec, list(spec.choices(self))))
+            else:
+                html.append(admin_list_filter(self, spec))
+        return SafeString("".join(html))
+
+
+def _stock_filter_template() -> bool:
+    """Whether admin/filter.html is Django's own (no project override to honour)."""
+    global _STOCK_FILTER
+    if _STOCK_FILTER is None:
+        from django.template.loader import get_template
+
+        name = str(get_template("admin/filter.html").origin.name).replace("\\", "/")
+        _STOCK_FILTER = name.endswith("django/contrib/admin/templates/admin/filter.html")
+    return _STOCK_FILTER
+
+
+_STOCK_FILTER: bool | None = None
+
+
+def _value_html(value) -> str:
+    # render_value_in_context for text: str() then conditional_escape.
+    if not isinstance(value, str):
+        value = str(value)
+    return _html(value)
+
+
+def _filter_html(spec, choices) -> str:
+    title = _value_html(spec.title)
+    by = gettext(" By %(filter_title)s ") % {"filter_title": title}
+    items = "".join(
+        '\n    <li{}>\n    <a href="{}">{}</a></li>\n  '.format(
+            ' class="selected"' if choice["selected"] else "",
+            escape_text(iri_to_uri(choice["query_string"])),
+            _value_html(choice["display"]),
+        )
+        for choice in choices
+    )
+    return (
+        f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {by}\n  </summary>\n'
+        f"  <ul>\n  {items}\n  </ul>\n</details>\n"
+    )
+
+
+class _SentinelRow:
+    def __init__(self, attname):
+        setattr(self, attname, _PK_SENTINEL)
+
+
+def _html(value) -> str:
+    """conditional_escape(value) as text, with a shortcut for plain and safe strings."""
+    if type(value) is str:
+        return escape_text(value)
+    if isinstance(value, SafeString):
+        return value
+    return conditional_escape(value)
+
+
+def _link_in_col(is_first: bool, field_name, cl) -> bool:
+    if cl.list_display_links is None:
+        return False
+    if is_first and not cl.list_display_links:
+        return True
+    return field_name in cl.list_display_links
+
+
+def _column_cell(cl, index: int, field_name, *, link: bool, tag: str):
+    """A function row -> the HTML of the cell of `field_name` in that row, exactly as
+    django.contrib.admin.templatetags.admin_list.items_for_result writes it, with what does
+    not depend on the row (the field, the callable, choices, classes, the empty value)
+    looked up once."""
+    model_admin = cl.model_admin
+    default_empty = model_admin.get_empty_value_display()
+    base_class = f"field-{_coerce_field_name(field_name, index)}"
+    opts = cl.lookup_opts
+    try:
+        field = _get_non_gfk_field(opts, field_name)
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName, TypeError):
+        field = None
+
+    if field is not None and not field.auto_created:
+        related = isinstance(field.remote_field, models.ManyToOneRel)
+        nowrap = isinstance(field, (models.DateField, models.TimeField, models.ForeignKey))
+        classes = f"{base_class} nowrap" if nowrap else base_class
+        choices = None
+        if not related and getattr(field, "flatchoices", None):
+            try:
+                choices = {k: _html(v) for k, v in field.flatchoices}
+            except TypeError:  # unhashable choice values: as Django does, per row
+                choices = None
+        empty_html = _html(default_empty)
+        attname = field.name
+
+        def value_html(row):
+            value = getattr(row, attname)
+            if related:
+                return empty_html if value is None else _html(value)
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            if choices is not None:
+                try:
+                    return choices.get(value, empty_html)
+                except TypeError:
+                    pass
+            return _html(display_for_field(value, field, default_empty, avoid_link=link))
+
+        def cell(row):
+            try:
+                html = value_html(row)
+            except ObjectDoesNotExist:
+                return f'<{tag} class="{base_class}">{_html(default_empty)}</{tag}>'
+            return f'<{tag} class="{classes}">{html}</{tag}>'
+
+        return cell
+
+    # Not a model field (or an auto-created one): a callable, an admin method or an attribute.
+    if field is not None:
+        attr = None
+
+        def lookup(row):
+            return None, getattr(row, field.name)
+    elif callable(field_name):
+        attr = field_name
+
+        def lookup(row):
+            return attr, attr(row)
+    elif hasattr(model_admin, field_name) and field_name != "__str__":
+        attr = getattr(model_admin, field_name)
+
+        def lookup(row):
+            return attr, attr(row)
+    else:
+        attr = None
+
+        def lookup(row):
+            _field, found, value = lookup_field(field_name, row, model_admin)
+            return found, value
+
+    special = field_name == "action_checkbox"
+
+    def cell(row):
+        classes = "action-checkbox" if special else base_class
+        try:
+            found, value = lookup(row)
+        except ObjectDoesNotExist:
+            return f'<{tag} class="{base_class}">{_html(default_empty)}</{tag}>'
+        empty = getattr(found, "empty_value_display", default_empty)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        boolean = getattr(found, "boolean", False)
+        if isinstance(found, property) and hasattr(found, "fget"):
+            boolean = getattr(found.fget, "boolean", False)
+        html = _html(display_for_value(value, empty, boolean))
+        if isinstance(value, (datetime.date, datetime.time)):
+            classes = f"{classes} nowrap"
+        return f'<{tag} class="{classes}">{html}</{tag}>'
+
+    return cell
+
+
+def fast_result_rows(cl) -> list | None:
+    """The rows of `cl` as `admin_list.results(cl)` gives them (one ResultList per row, here
+    holding the whole row's HTML as one item), or None for what it does not cover (editable
+    lists, popups, a `to_field`)."""
+    if cl.formset is not None or cl.is_popup or cl.to_field:
+        return None
+    columns = []
+    first = True
+    for index, field_name in enumerate(cl.list_display):
+        link = _link_in_col(first, field_name, cl)
+        tag = "td"
+        if link:
+            tag = "th" if first else "td"
+            first = False
+        columns.append((link, _column_cell(cl, index, field_name, link=link, tag=tag)))
+    parts = cl._change_url_parts(preserved=True)
+    pk_attname = cl.lookup_opts.pk.attname
+    rows = []
+    for row in cl.result_list:
+        html = []
+        for link, cell in columns:
+            text = cell(row)
+            if link:
+                text = _linked(cl, row, text, parts, pk_attname)
+            html.append(text)
+        rows.append(ResultList(None, [SafeString("".join(html))]))
+    return rows
+
+
+def _linked(cl, row, cell_html: str, parts, pk_attname) -> str:
+    """`cell_html` (<th …>text</th>) with its text made the link to the row's change page."""
+    start = cell_html.index(">") + 1
+    end = cell_html.rindex("<")
+    pk = getattr(row, pk_attname)
+    if parts is not None and type(pk) is int:
+        href = f"{escape(parts[0])}{pk}{escape(parts[1])}"
+    else:
+        try:
+            url = cl.url_for_result(row)
+        except NoReverseMatch:
+            return cell_html
+        context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+        href = escape(add_preserved_filters(context, url))
+    return f'{cell_html[:start]}<a href="{href}">{cell_html[start:end]}</a>{cell_html[end:]}'
 
 
 class CheapListMixin:
@@ -293,6 +587,23 @@ class PortalModelAdmin(CheapListMixin, admin.ModelAdmin):
         admin's frame: the site's context and this model's options, plus `context`."""
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, **context}
         return TemplateResponse(request, template, context)
+
+
+class KeptRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """RelatedFieldListFilter (same parameters, choices and HTML) whose choices are rows kept
+    in the process (`rows`, a pkop_portal.refdata getter returning them in the related
+    admin's order) instead of a query per page. Make one with `kept_related_filter(rows)`."""
+
+    rows: Callable | None = None
+
+    def field_choices(self, field, request, model_admin):
+        return [(obj.pk, str(obj)) for obj in type(self).rows()]
+
+
+def kept_related_filter(rows: Callable) -> type:
+    """A KeptRelatedFieldListFilter for `list_filter = [("field", kept_related_filter(rows))]`;
+    `rows()` returns the related rows (all of them, in the related admin's order)."""
+    return type("KeptRelatedFieldListFilter", (KeptRelatedFieldListFilter,), {"rows": rows})
 
 
 class PortalTabularInline(admin.TabularInline):

@@ -299,7 +299,7 @@ class ShapedSearch:
             # when few match, the list is those ids (exact, cheap to count and to sort).
             ids = list(matching.order_by().values_list("pk", flat=True)[: WORD_IDS_MAX + 1])
             if len(ids) <= WORD_IDS_MAX:
-                return queryset.filter(pk__in=ids)
+                return queryset.filter(_pk_in_array(queryset, ids))
             return matching
         # As typed: SQLite's LIKE folds only ASCII letters, so a lower-cased Cyrillic word
         # would miss the capitalised one.
@@ -311,6 +311,19 @@ class ShapedSearch:
                 (reduce(or_, (Q(**{f"{c}__icontains": w}) for c in columns)) for w in words),
             )
         )
+
+
+def _pk_in_array(queryset: QuerySet, ids: list):
+    """`pk = ANY(%s)` with the ids as ONE array parameter (PostgreSQL): the same rows and plan
+    as `pk__in=ids`, without compiling a parameter per id on each of the list's queries (the
+    count and the page)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    quote = connection.ops.quote_name
+    opts = queryset.model._meta
+    column = f"{quote(opts.db_table)}.{quote(opts.pk.column)}"
+    return RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611
 
 
 class ShapedSearchMixin:

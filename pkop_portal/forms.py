@@ -110,8 +110,8 @@ class PlainTextFormMixin:
 
 def _normalised(data, keys: list[str]):
     """A copy of the submitted data with the line breaks of `keys` normalised."""
-    if not any(key in data for key in keys):
-        return data
+    if not any(_has_carriage_return(data, key) for key in keys):
+        return data  # nothing to change: no copy of the submitted data
     data = data.copy()  # a QueryDict is immutable; its copy is not
     for key in keys:
         if hasattr(data, "getlist"):
@@ -121,6 +121,11 @@ def _normalised(data, keys: list[str]):
         elif key in data:
             data[key] = _newlines(data[key])
     return data
+
+
+def _has_carriage_return(data, key: str) -> bool:
+    values = data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]
+    return any(isinstance(value, str) and "\r" in value for value in values)
 
 
 def _newlines(value):

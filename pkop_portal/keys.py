@@ -16,6 +16,7 @@ A purpose string separates the uses: a hash made for one purpose never matches a
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 
@@ -72,8 +73,15 @@ def _fernet_key(key: str, purpose: str) -> bytes:
     return base64.urlsafe_b64encode(raw)
 
 
+@functools.lru_cache(maxsize=64)
+def _multifernet_for(purpose: str, keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(_fernet_key(key, purpose)) for key in keys])
+
+
 def _multifernet(purpose: str) -> MultiFernet:
-    return MultiFernet([Fernet(_fernet_key(key, purpose)) for key in all_keys()])
+    # Built once per (purpose, accepted keys) in the process: the keys are the cache key, so
+    # a rotation (new settings) builds new ones; the derived keys are what they always were.
+    return _multifernet_for(purpose, tuple(all_keys()))
 
 
 def seal(purpose: str, data: bytes) -> str:

@@ -5,10 +5,11 @@ secret again until the cookie expires. Used by the appeals receipt and talon and
 receipt: each app names its page with a `ReceiptPage`.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
 from pkop_portal.sealed_cookies import sealed_cookie_get, sealed_cookie_set
@@ -32,11 +33,26 @@ class ReceiptPage:
 
     def places(self) -> dict[str, str]:
         """One cookie per language, each sent only to the page's path in that language."""
-        places = {}
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                places[self.cookie_name(language)] = reverse(self.url_name)
-        return places
+        return dict(
+            _places(
+                self.url_name,
+                self.cookie,
+                tuple(language for language, _name in settings.LANGUAGES),
+                get_script_prefix(),
+                get_urlconf() or settings.ROOT_URLCONF,
+            )
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _places(url_name, cookie, languages, _prefix, _urlconf) -> tuple[tuple[str, str], ...]:
+    # Reversed once per page, languages, script prefix and URLconf in the process (each
+    # `reverse` under translation.override costs more than the rest of setting the cookie).
+    places = []
+    for language in languages:
+        with translation.override(language):
+            places.append((f"{cookie}_{language}", reverse(url_name)))
+    return tuple(places)
 
 
 def receipt_cookie_set(response, *, page: ReceiptPage, payload: dict) -> None:

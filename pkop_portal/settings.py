@@ -24,6 +24,7 @@ _OWN_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_"
 _OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_", "RECEPTION_")
 _OWN_PREFIXES += ("CHARITY_",)
 _OWN_PREFIXES += ("HOTLINE_",)
+_OWN_PREFIXES += ("REFDATA_", "EXPORT_")
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -486,8 +487,6 @@ NOTIFICATIONS_PUBLISH_QUEUE_SIZE = env.int("NOTIFICATIONS_PUBLISH_QUEUE_SIZE", d
 NOTIFICATIONS_DELIVER_BATCH = env.int("NOTIFICATIONS_DELIVER_BATCH", default=10)
 # perf-notifications: end
 # perf-exports: begin
-for _name in [k for k, v in os.environ.items() if v == "" and k.startswith("EXPORT_")]:
-    del os.environ[_name]  # empty means default, as for the _OWN_PREFIXES above
 # Hours a background export's file (XLSX) is kept for download before beat deletes it.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 # Time limits in seconds (soft, hard) of building one export file: 100,000 rows take minutes,
@@ -501,5 +500,3 @@ CELERY_BEAT_SCHEDULE["portal-expire-exports"] = {
     "schedule": crontab(minute=25),  # hourly
 }
 # perf-exports: end
-# perf-admin: begin
-# perf-admin: end

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appeals import enums
@@ -14,6 +14,7 @@ from appeals.models import Appeal, AppealEvent
 from appeals.selectors import appeal_statistics
 from appeals.tests.factories import VALID_IIN, AppealFactory
 from pkop_portal import workdays
+from pkop_portal.tests.plans import plan_of
 
 pytestmark = pytest.mark.django_db
 URL = "/en/admin/appeals/appeal/"
@@ -142,17 +143,6 @@ def test_the_list_reads_no_long_texts(client):
 
 
 # --- PostgreSQL: the list queries use the indexes -------------------------------------------
-
-
-def plan_of(sql: str) -> str:
-    """EXPLAIN of `sql` with sequential scans and sorts priced out: an index that yields the
-    rows in the list's order is chosen if there is one, whatever the table's size."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.mark.postgres

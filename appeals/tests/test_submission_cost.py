@@ -223,3 +223,49 @@ def test_form_resent_after_a_key_rotation_still_makes_one_appeal(client, setting
     assert Appeal.objects.count() == 1
     number = Appeal.objects.get().number
     assert number in code and number in client.get(again["Location"]).content.decode()
+
+
+# ----- The submitted rows and the repeat check -------------------------------------------------
+
+
+def test_submitted_appeal_row_is_what_the_orm_would_write(client):
+    """Every column of the inserted appeal and history row as Model.save sets them: defaults,
+    auto_now timestamps, the phone in E.164, the primary key on the returned instance."""
+    from appeals.models import AppealEvent
+
+    data = form_data()
+    data["phone"] = "8 701 123 45 67"
+    captured_post(client, data)
+    appeal = Appeal.objects.get()
+    assert appeal.status == "registered" and appeal.created_at and appeal.updated_at
+    assert str(appeal.phone) == "+77011234567"
+    assert appeal.possible_repeat is False and appeal.consent_id is not None
+    event = AppealEvent.objects.get(appeal=appeal)
+    assert event.kind == AppealEvent.Kind.REGISTERED and event.new_value == appeal.number
+    assert event.at is not None
+
+
+@pytest.mark.parametrize("same", ["iin", "phone", "both"])
+def test_possible_repeat_by_iin_or_phone_in_the_same_category(same):
+    import datetime
+
+    from appeals.selectors import appeal_has_possible_repeat
+    from appeals.tests.factories import AppealFactory
+
+    appeal = AppealFactory(iin="870101300009", phone="+77011234567")
+    day = appeal.registration_date
+    args = {"iin": "", "phone": "", "category_id": appeal.category_id}
+    if same in ("iin", "both"):
+        args["iin"] = "870101300009"
+    if same in ("phone", "both"):
+        args["phone"] = "+77011234567"
+    assert appeal_has_possible_repeat(**args, registration_date=day)
+    assert appeal_has_possible_repeat(**args, registration_date=day + datetime.timedelta(365))
+    assert not appeal_has_possible_repeat(**args, registration_date=day + datetime.timedelta(366))
+    other = Category.objects.exclude(pk=appeal.category_id).first()
+    assert not appeal_has_possible_repeat(
+        **{**args, "category_id": other.pk}, registration_date=day
+    )
+    assert not appeal_has_possible_repeat(
+        iin="", phone="", category_id=appeal.category_id, registration_date=day
+    )

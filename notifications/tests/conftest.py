@@ -44,3 +44,27 @@ def dead_broker(settings):
     """Celery really publishing to a broker that refuses connections (nothing on port 1)."""
     with celery_publishing_to("redis://127.0.0.1:1/0", settings):
         yield
+
+
+# A test-owned redis-server and a real Celery worker (prefork) delivering into a mail folder:
+# one of each per test module that asks for them (test_worker, test_dispatch).
+@pytest.fixture(scope="module")
+def redis_server():
+    from pkop_portal.tests.servers import RedisServer
+
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def worker(redis_server, tmp_path_factory, django_db_setup, django_db_blocker):
+    from notifications.tests.worker import celery_worker
+
+    mail_dir = tmp_path_factory.mktemp("mail")
+    log = tmp_path_factory.mktemp("log") / "worker.log"
+    env = {
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    with celery_worker(broker_url=redis_server.url, log=log, env=env):
+        yield {"mail_dir": mail_dir, "log": log}

@@ -11,32 +11,13 @@ from notifications import services
 from notifications.models import Notification
 from notifications.services import Recipient, notify
 from notifications.tests.conftest import celery_publishing_to
-from notifications.tests.worker import celery_worker, delivered_to, wait_until
-from pkop_portal.tests.servers import RedisServer
+from notifications.tests.worker import delivered_to, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def worker(redis_server, tmp_path_factory, django_db_setup, django_db_blocker):
-    mail_dir = tmp_path_factory.mktemp("mail")
-    log = tmp_path_factory.mktemp("log") / "worker.log"
-    env = {
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    with celery_worker(broker_url=redis_server.url, log=log, env=env):
-        yield {"mail_dir": mail_dir, "log": log}
 
 
 def send(email: str, key: str):

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pkop_portal.tests.plans import plan_of
 from reception.models import Booking, Slot
 from reception.tests.factories import ManagerFactory, iins
 
@@ -137,15 +138,6 @@ def test_slot_changelist_counts_only_the_page_and_costs_the_same_for_3_and_30(se
 
 
 # --- PostgreSQL: the list queries use the indexes -------------------------------------------
-
-
-def plan_of(sql: str) -> str:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.mark.postgres
