@@ -65,6 +65,8 @@ format: $(VENV)/.installed-dev
 ## Refresh the .po catalogues from the sources, then compile them.
 messages: $(VENV)/.installed-dev
 	$(MANAGE) makemessages --settings=pkop_portal.test_settings $(LANGS) --ignore=$(VENV) --ignore=staticfiles --no-obsolete
+	# The admin's JavaScript strings (pkop_portal/admin_strings.js explains why they are ours).
+	$(MANAGE) makemessages --settings=pkop_portal.test_settings $(LANGS) -d djangojs --ignore=$(VENV) --ignore=staticfiles --ignore=static/vendor --ignore=node_modules --no-obsolete
 	$(MANAGE) compilemessages --settings=pkop_portal.test_settings --ignore=$(VENV)
 
 ## Fail on any untranslated, fuzzy or obsolete entry (after refreshing from the sources).

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from hotline import access, enums
 from hotline.models import Report
 from notifications import selectors, services
-from notifications.events import EVENTS, redacted_context
+from notifications.events import EVENTS, event_label, redacted_context
 from notifications.models import Notification
 from notifications.rendering import render_message
 from pkop_portal.admin_base import PortalModelAdmin
@@ -31,7 +31,7 @@ class EventFilter(admin.SimpleListFilter):
         shown = sorted(EVENTS)
         if not access.is_compliance(request.user):
             shown = [key for key in shown if not key.startswith(HOTLINE_EVENTS)]
-        return [(key, key) for key in shown]
+        return [(key, event_label(key)) for key in shown]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -62,10 +62,10 @@ SEARCH = ShapedSearch(email=("recipient_email",), phone=("recipient_phone",))
 class NotificationAdmin(PortalModelAdmin):
     list_display = (
         "id",
-        "event",
+        "event_name",
         "channel",
         "masked_recipient",
-        "language",
+        "language_name",
         "status",
         "attempts",
         "next_attempt_at",
@@ -84,8 +84,8 @@ class NotificationAdmin(PortalModelAdmin):
         "channel",
         "recipient_email",
         "recipient_phone",
-        "event",
-        "language",
+        "event_name",
+        "language_name",
         "context_redacted",
         "dedupe_key",
         "status",
@@ -100,7 +100,10 @@ class NotificationAdmin(PortalModelAdmin):
         "rendered_message",
     )
     fieldsets = (
-        (None, {"fields": ("event", "channel", "language", "status", "rendered_message")}),
+        (
+            None,
+            {"fields": ("event_name", "channel", "language_name", "status", "rendered_message")},
+        ),
         (_("Recipient"), {"fields": ("recipient_email", "recipient_phone")}),
         (
             _("Delivery"),
@@ -155,7 +158,18 @@ class NotificationAdmin(PortalModelAdmin):
             # Even for Compliance: no address and no context of a hotline notice (a reporter's
             # e-mail would name them); the message as sent says only what the notice says.
             return (
-                (None, {"fields": ("event", "channel", "language", "status", "rendered_message")}),
+                (
+                    None,
+                    {
+                        "fields": (
+                            "event_name",
+                            "channel",
+                            "language_name",
+                            "status",
+                            "rendered_message",
+                        )
+                    },
+                ),
                 (_("Recipient"), {"fields": ("masked_recipient",)}),
                 (_("Delivery"), {"fields": ("attempts", "next_attempt_at", "sent_at")}),
                 (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
@@ -164,6 +178,15 @@ class NotificationAdmin(PortalModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "masked_recipient")
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_name(self, obj):
+        return event_label(obj.event)
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_name(self, obj):
+        # A stored code ("zh-hans") read as the language's name in the admin's language.
+        return dict(settings.LANGUAGES).get(obj.language, obj.language)
 
     def has_add_permission(self, request):
         return False

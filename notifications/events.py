@@ -8,6 +8,8 @@ rendered inside translation.override(<the row's language>). Other apps add their
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 
 class SkipDelivery(Exception):  # noqa: N818 (a signal, not an error)
     """Raised by an event's `enrich` hook when the message no longer applies (e.g. the booking
@@ -62,6 +64,46 @@ register(
         sample_context={"requested_by": "Operator"},
     )
 )
+
+
+# What staff read for each event in the outbox (its list, filter and page). Kept here, one place
+# for every app's events; tests/test_events.py fails on a registered event without a label.
+LABELS = {
+    "portal.test": _("Test message"),
+    "appeal.registered": _("Appeal registered"),
+    "appeal.answered": _("Appeal answered"),
+    "appeal.extended": _("Appeal deadline extended"),
+    "appeal.not_considered": _("Appeal left without consideration"),
+    "appeal.redirected": _("Appeal redirected"),
+    "appeal.code_reissued": _("Appeal access code reissued"),
+    "staff.deadlines": _("Staff deadline digest"),
+    "reception.booked": _("Reception visit booked"),
+    "reception.cancelled": _("Reception visit cancelled"),
+    "reception.rescheduled": _("Reception visit rescheduled"),
+    "reception.reminder": _("Reception visit reminder"),
+    "charity.submitted": _("Charity request submitted"),
+    "charity.created_from_channel": _("Charity request registered from another channel"),
+    "charity.status_changed": _("Charity request status changed"),
+    "charity.documents_requested": _("Charity request: documents requested"),
+    "charity.decided": _("Charity request decided"),
+    "charity.extended": _("Charity request deadline extended"),
+    "charity.disbursed": _("Charity aid disbursed"),
+    "charity.item_disbursed": _("Charity aid item disbursed"),
+    "charity.item_cancelled": _("Charity aid item cancelled"),
+    "charity.message": _("Charity request message"),
+    "charity.withdrawn": _("Charity request withdrawn"),
+    "charity.closed": _("Charity request closed"),
+    "charity.code_reissued": _("Charity request access code reissued"),
+    "hotline.new_report": _("New hotline report"),
+    "hotline.reporter_message": _("Hotline: message from the reporter"),
+    "hotline.reporter_update": _("Hotline: update for the reporter"),
+    "hotline.deadlines": _("Hotline deadline digest"),
+}
+
+
+def event_label(key: str) -> str:
+    """The translated name of event `key`; the key itself for an event no longer registered."""
+    return LABELS.get(key, key)
 
 
 def get_event(key: str) -> EventSpec:

@@ -10,5 +10,6 @@ def site(request):
     admin's pages never load them."""
     return {
         "portal_name": settings.PORTAL_NAME,
+        "portal_base_url": settings.PORTAL_BASE_URL,
         "hotline_lines": hotline_line_list_public,
     }

@@ -178,6 +178,9 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Our date and time formats first (dd.mm.yyyy, 24-hour clock in every language:
+# pkop_portal/locale_formats/), then Django's locale formats for anything they do not set.
+FORMAT_MODULE_PATH = ["pkop_portal.locale_formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
 PHONENUMBER_DEFAULT_REGION = "KZ"

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from pkop_portal import views
+from pkop_portal import views, views_statistics
 
 admin.site.site_header = _("PKOP Citizen Portal: staff")
 admin.site.site_title = _("PKOP Citizen Portal")
@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("procedure/", views.procedure, name="procedure"),
     path("contacts/", views.contacts, name="contacts"),
     path("personal-data/", views.privacy, name="privacy"),
+    path("statistics/", views_statistics.statistics, name="statistics"),
     path("appeals/", include("appeals.urls")),
     path("reception/", include("reception.urls")),
     path("", include("charity.urls")),

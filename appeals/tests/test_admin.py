@@ -57,6 +57,10 @@ def test_registrar_registers_paper_appeal_and_gets_talon(client):
     assert f'<td id="appeal-number">{appeal.number}</td>' in html
     assert "Registrar" in html
     assert re.search(r'id="access-code">[A-Z0-9-]{14}<', html)
+    # Printed, it carries the organisation and where to follow the appeal in its language.
+    assert "css/admin-print.css" in html
+    assert 'class="print-only print-organisation">PKOP LLP, Shymkent oil refinery' in html
+    assert "https://appeals.example.kz/ru/appeals/track/" in html
 
 
 def test_oral_appeal_needs_protocol(client):

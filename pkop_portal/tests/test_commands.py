@@ -252,7 +252,11 @@ def test_translations_check_reports_untranslated_and_fuzzy(tmp_path, settings):
         path = tmp_path / code / "LC_MESSAGES"
         path.mkdir(parents=True)
         po.save(str(path / "django.po"))
+        js = polib.POFile()
+        js.append(polib.POEntry(msgid="May", msgstr="" if code == "kk" else "x"))
+        js.save(str(path / "djangojs.po"))
     assert translation_problems(tmp_path) == [
+        "kk (djangojs): 'May' is untranslated",
         "ru: 'Empty' is untranslated",
         "ru: 'Fuzzy' is fuzzy",
     ]

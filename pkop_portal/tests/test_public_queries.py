@@ -266,6 +266,17 @@ class World:
                     **FILE,
                 )
 
+    def statistics(self, n: int) -> None:
+        """n appeals registered this month, half of them answered (the public statistics); the
+        page's cached table is dropped so the next GET computes it again."""
+        from django.core.cache import cache
+
+        today = timezone.localdate()
+        for i in self._more("statistics", n):
+            answered = {"status": "answered", "answered_at": timezone.now()} if i % 2 else {}
+            AppealFactory(registration_date=today, answered_on_time=bool(i % 3), **answered)
+        cache.clear()
+
     def lines(self, n: int) -> None:
         """min(n, 4) active hotline lines (there is one per language; the others hidden)."""
         self._more("lines", n)
@@ -411,6 +422,7 @@ PAGES = {
     "procedure": (_lines_only, _get("procedure")),
     "contacts": (World.lines, _get("contacts")),
     "privacy": (_lines_only, _get("privacy")),
+    "statistics": (World.statistics, _get("statistics")),
     # appeals
     "appeals:submit": (_both(World.categories, World.lines), _get("appeals:submit")),
     "appeals:receipt": (World.lines, _appeal_receipt),

@@ -7,28 +7,38 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import to_locale
 
+# djangojs: the admin's JavaScript strings (pkop_portal/admin_strings.js).
+DOMAINS = ("django", "djangojs")
+
 
 def translation_problems(locale_dir: Path | None = None) -> list[str]:
-    """One line per problem in locale/<lang>/LC_MESSAGES/django.po, for every language."""
+    """One line per problem in locale/<lang>/LC_MESSAGES/<domain>.po, for every language."""
     locale_dir = locale_dir or Path(settings.LOCALE_PATHS[0])
     problems = []
     for code, _name in settings.LANGUAGES:
-        po_path = locale_dir / to_locale(code) / "LC_MESSAGES" / "django.po"
-        if not po_path.is_file():
-            problems.append(f"{code}: {po_path} is missing")
-            continue
-        catalogue = polib.pofile(str(po_path))
-        for entry in catalogue:
-            label = f"{code}: {entry.msgid[:60]!r}"
-            if entry.obsolete:
-                problems.append(f"{label} is obsolete")
-            elif "fuzzy" in entry.flags:
-                problems.append(f"{label} is fuzzy")
-            elif entry.msgid_plural:
-                if not entry.msgstr_plural or not all(entry.msgstr_plural.values()):
-                    problems.append(f"{label} has an empty plural form")
-            elif not entry.msgstr.strip():
-                problems.append(f"{label} is untranslated")
+        for domain in DOMAINS:
+            problems += _problems(
+                code, locale_dir / to_locale(code) / "LC_MESSAGES" / f"{domain}.po"
+            )
+    return problems
+
+
+def _problems(code: str, po_path: Path) -> list[str]:
+    if not po_path.is_file():
+        return [f"{code}: {po_path} is missing"]
+    problems = []
+    for entry in polib.pofile(str(po_path)):
+        where = code if po_path.stem == "django" else f"{code} ({po_path.stem})"
+        label = f"{where}: {entry.msgid[:60]!r}"
+        if entry.obsolete:
+            problems.append(f"{label} is obsolete")
+        elif "fuzzy" in entry.flags:
+            problems.append(f"{label} is fuzzy")
+        elif entry.msgid_plural:
+            if not entry.msgstr_plural or not all(entry.msgstr_plural.values()):
+                problems.append(f"{label} has an empty plural form")
+        elif not entry.msgstr.strip():
+            problems.append(f"{label} is untranslated")
     return problems
 
 
