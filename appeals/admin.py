@@ -32,7 +32,11 @@ from appeals.models import (
 from charity.admin_forms import ToCharityForm
 from charity.services import channels as charity_channels
 from pkop_portal import access_codes, refdata, uploads, workdays
-from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline, kept_related_filter
+from pkop_portal.admin_base import (
+    PortalModelAdmin,
+    ReadOnlyInline,
+    kept_related_filter,
+)
 from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, yearly_number
 from pkop_portal.forms import new_form_key
 from pkop_portal.masking import mask_address, mask_email, mask_iin, mask_name, mask_phone
@@ -112,18 +116,9 @@ filter_users = refdata.register(
     "appeals.admin.filter_users",
     load=lambda: tuple(get_user_model().objects.order_by(get_user_model().USERNAME_FIELD)),
     models=[get_user_model()],
+    # Each login writes last_login only: it must not drop every kept page in every process.
+    ignore_fields=["last_login"],
 )
-
-
-class ReadOnlyInline(PortalTabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):

@@ -100,7 +100,7 @@ def appeal_filter_redirect_due_by(queryset, *, by):
     )
 
 
-class _Median(Aggregate):
+class Median(Aggregate):
     """percentile_cont(0.5) WITHIN GROUP (ORDER BY expr): PostgreSQL's continuous median."""
 
     function = "percentile_cont"
@@ -109,7 +109,7 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-def _answer_days():
+def answer_days():
     """Days from registration to the answer (the answer's local date): an integer on
     PostgreSQL (date - date)."""
     return Func(
@@ -121,7 +121,7 @@ def _answer_days():
     )
 
 
-def _whole(value):
+def whole_median(value):
     """3.0 → 3 (as Python's statistics.median gives for an odd count); 3.5 stays."""
     return int(value) if value is not None and float(value).is_integer() else value
 
@@ -153,10 +153,10 @@ def appeal_statistics(*, queryset) -> dict:
         "repeats": Count("pk", filter=Q(repeat_of__isnull=False)),
     }
     if on_postgres:
-        aggregates["median_days"] = _Median(_answer_days(), filter=answered_q)
+        aggregates["median_days"] = Median(answer_days(), filter=answered_q)
     totals = queryset.order_by().aggregate(**aggregates)
     if on_postgres:
-        totals["median_days"] = _whole(totals["median_days"])
+        totals["median_days"] = whole_median(totals["median_days"])
     else:
         days = [
             (timezone.localtime(answered_at).date() - registered).days

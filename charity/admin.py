@@ -45,7 +45,12 @@ from charity.models import (
 from charity.services import budget, committee, disbursement, workflow
 from charity.services.submission import NUMBER_PREFIX
 from pkop_portal import uploads, workdays
-from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.admin_base import (
+    PortalModelAdmin,
+    PortalTabularInline,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+)
 from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, yearly_number
 from pkop_portal.formats import tenge
 from pkop_portal.masking import mask_account, mask_address, mask_email, mask_iin, mask_name
@@ -69,20 +74,6 @@ def personal_data_visible(user) -> bool:
         user.has_perm(f"charity.{p}")
         for p in ("assess_charityrequest", "decide_charityrequest", "disburse_charityrequest")
     )
-
-
-class ReadOnlyInline(PortalTabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ===== Document types and the checklist ======================================================
@@ -260,22 +251,13 @@ class ProgrammeAdmin(PortalModelAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(PortalModelAdmin):
+class ExportLogAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     list_display = ("at", "by", "programme", "file_format", "row_count")
     list_filter = ("programme",)
     list_select_related = ("by", "programme")
     date_hierarchy = "at"
     fields = ("at", "by", "programme", "file_format", "row_count")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ===== Charity requests ======================================================================
@@ -1001,7 +983,7 @@ class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
 
 
 @admin.register(AidItem)
-class AidItemAdmin(ShapedSearchMixin, PortalModelAdmin):
+class AidItemAdmin(ReadOnlyAdminMixin, ShapedSearchMixin, PortalModelAdmin):
     """Granted items across requests: what is still to hand over, by programme and line."""
 
     list_display = (
@@ -1028,15 +1010,6 @@ class AidItemAdmin(ShapedSearchMixin, PortalModelAdmin):
             .filter(decision__approved_at__isnull=False, decision__request__in=visible)
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("request"), ordering="decision__request__number")
     def request_link(self, obj):
         request = obj.decision.request
@@ -1049,7 +1022,7 @@ class AidItemAdmin(ShapedSearchMixin, PortalModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(ShapedSearchMixin, PortalModelAdmin):
+class DisbursementAdmin(ReadOnlyAdminMixin, ShapedSearchMixin, PortalModelAdmin):
     list_display = (
         "disbursed_on",
         "request_link",
@@ -1085,15 +1058,6 @@ class DisbursementAdmin(ShapedSearchMixin, PortalModelAdmin):
     def get_queryset(self, request):
         visible = selectors.request_list_for_staff(user=request.user).values("pk")
         return super().get_queryset(request).filter(item__decision__request__in=visible)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("request"), ordering="item__decision__request__number")
     def request_link(self, obj):

@@ -613,6 +613,36 @@ class PortalTabularInline(admin.TabularInline):
     formfield_overrides = FORMFIELD_OVERRIDES
 
 
+class ReadOnlyInline(PortalTabularInline):
+    """Rows shown under their parent and never edited there (history, messages, files)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin:
+    """A model admin whose rows are written only by services (logs, export jobs): viewable,
+    never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # Apps whose data exists only for some staff register here (their AppConfig.ready): the portal
 # itself knows none of them.
 # app_label -> predicate(user) -> bool: whether the user may see that app's data.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pkop_portal import exports
-from pkop_portal.admin_base import PortalModelAdmin, is_valid_object_id
+from pkop_portal.admin_base import PortalModelAdmin, ReadOnlyAdminMixin, is_valid_object_id
 from pkop_portal.models import ExportJob
 
 # Seconds between reloads of the job page while the file is being built (a meta refresh: the
@@ -21,7 +21,7 @@ REFRESH_SECONDS = 3
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(PortalModelAdmin):
+class ExportJobAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     list_display = ("created_at", "kind_title", "status", "progress", "expires_at")
     list_filter = ("status",)
     show_full_result_count = False
@@ -41,15 +41,6 @@ class ExportJobAdmin(PortalModelAdmin):
         if obj is not None:
             return exports.export_job_may_download(obj, request.user)
         return self._may_export(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("kind of export"))
     def kind_title(self, obj):

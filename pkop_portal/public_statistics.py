@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 
 from appeals import enums
 from appeals.models import Appeal, Category
-from appeals.selectors import _answer_days, _Median, _whole
+from appeals.selectors import Median, answer_days, whole_median
 from pkop_portal import workdays
 from pkop_portal.suppression import is_suppressed, suppress
 
@@ -136,16 +136,16 @@ def public_statistics_compute(*, year: int) -> dict:
     ).annotate(month=ExtractMonth("answered_at"))
     aggregates = {"n": Count("pk"), "on_time": Count("pk", filter=Q(answered_on_time=True))}
     if on_postgres:
-        aggregates["median"] = _Median(_answer_days())
+        aggregates["median"] = Median(answer_days())
     answered, on_time, medians = {}, {}, {}
     for r in answered_qs.values("month", "category_id").annotate(**aggregates):
         key = (r["month"], r["category_id"])
         answered[key], on_time[key] = r["n"], r["on_time"]
         if on_postgres:
-            medians[key] = _whole(r["median"])
+            medians[key] = whole_median(r["median"])
     if on_postgres:
-        for r in answered_qs.values("month").annotate(median=_Median(_answer_days())):
-            medians[(r["month"], None)] = _whole(r["median"])
+        for r in answered_qs.values("month").annotate(median=Median(answer_days())):
+            medians[(r["month"], None)] = whole_median(r["median"])
     else:
         # SQLite has no percentile_cont: the answered appeals' dates, medians in Python.
         days = defaultdict(list)

@@ -184,14 +184,19 @@ store = Store()
 _registry: dict[str, set[str]] = {}
 _names_of: dict[str, set[str]] = {}
 _watched: set[str] = set()
+# Per model: fields whose saves alone change no registered data (every registration of the
+# model must ignore a field for it to be here), e.g. the user's last_login written at each login.
+_ignored: dict[str, frozenset[str]] = {}
 
 
 def _key(name: str) -> str:
     return f"{VERSION_KEY}:{name}"
 
 
-def _changed(sender, using=None, **kwargs) -> None:
+def _changed(sender, using=None, update_fields=None, **kwargs) -> None:
     label = sender._meta.label
+    if update_fields and label not in _watched and set(update_fields) <= _ignored.get(label, set()):
+        return
     names = _names_of.get(label)
     # A model watched on its own (watch()) drops everything; one of registered data its names.
     drop = None if label in _watched else sorted(names or ())
@@ -224,15 +229,22 @@ def watch(model) -> None:
     _connect(label)
 
 
-def register(name: str, *, load: Callable[[], T], models: Iterable) -> Callable[[], T]:
+def register(
+    name: str, *, load: Callable[[], T], models: Iterable, ignore_fields: Iterable[str] = ()
+) -> Callable[[], T]:
     """A getter for reference data `name` (unique, e.g. "appeals.categories"): `load()` once
     per process, again after a row of one of `models` changed (which drops only the data
     registered with that model, and every memo). `load` should return an immutable value
-    (a tuple, a frozen mapping) of fully loaded rows."""
+    (a tuple, a frozen mapping) of fully loaded rows. A save of only `ignore_fields`
+    (`save(update_fields=...)`) drops nothing, as long as every registration of that model
+    ignores them."""
     labels = {_label(model) for model in models}
+    ignored = frozenset(ignore_fields)
     _registry[name] = labels
     for label in labels:
+        first = label not in _names_of
         _names_of.setdefault(label, set()).add(name)
+        _ignored[label] = ignored if first else _ignored.get(label, frozenset()) & ignored
         _connect(label)
 
     def getter() -> T:

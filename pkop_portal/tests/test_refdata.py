@@ -218,3 +218,21 @@ def test_two_processes_on_real_redis_see_each_others_changes(settings):
     clock.now += 2
     assert two.get("x", lambda: rows[-1]) == "new"
     caches["default"].delete(refdata.VERSION_KEY)
+
+
+def test_a_login_drops_nothing_but_a_real_edit_of_a_user_does(query_count):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import update_last_login
+
+    from appeals.admin import filter_users
+
+    user = get_user_model().objects.create_user("officer", password="pw-Long-enough-1")
+    assert [u.username for u in filter_users()] == ["officer"]
+    refdata.memo(("tests", "page"), lambda: "html")
+    update_last_login(None, user)  # what every login does: save(update_fields=["last_login"])
+    assert refdata.memo(("tests", "page"), lambda: "rebuilt") == "html"
+    assert query_count(filter_users, cold=False)[0] == 0
+    user.first_name = "Асель"
+    user.save()
+    assert refdata.memo(("tests", "page"), lambda: "rebuilt") == "rebuilt"
+    assert [u.first_name for u in filter_users()] == ["Асель"]
