@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import CharField, Count, ExpressionWrapper, F
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -13,18 +13,22 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import (
     admin_forms,
+    admin_queue,
+    admin_steps,
     deadlines,
     enums,
     exports,
+    history,
     receipts,
     selectors,
     services,
+    statistics,
     workflow,
 )
+from appeals.history import person_full
 from appeals.models import (
     Appeal,
     AppealAttachment,
-    AppealEvent,
     AppealMessage,
     Category,
     ExportLog,
@@ -35,6 +39,7 @@ from pkop_portal import access_codes, refdata, uploads, workdays
 from pkop_portal.admin_base import (
     PortalModelAdmin,
     ReadOnlyInline,
+    WorkListMixin,
     kept_related_filter,
 )
 from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, yearly_number
@@ -55,13 +60,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         today = workdays.local_now().date()
-        open_ = queryset.filter(status__in=enums.OPEN_STATUSES)
         if self.value() == "yes":
-            return open_.filter(due_date__lt=today)
+            return queryset.filter(selectors.appeal_q_overdue(today=today))
         if self.value() == "soon":
-            return open_.filter(
-                due_date__gte=today, due_date__lte=workdays.add_working_days(today, 3)
-            )
+            return queryset.filter(selectors.appeal_q_due_soon(today=today))
         if self.value() == "urgent":
             horizon = workdays.add_working_days(today, deadlines.WARN_WORKING_DAYS)
             return selectors.appeal_filter_answer_due_by(queryset, by=horizon)
@@ -80,9 +82,9 @@ class RedirectFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "urgent":
             return queryset
-        today = workdays.local_now().date()
-        horizon = workdays.add_working_days(today, deadlines.WARN_WORKING_DAYS)
-        return selectors.appeal_filter_redirect_due_by(queryset, by=horizon)
+        return queryset.filter(
+            selectors.appeal_q_redirect_urgent(today=workdays.local_now().date())
+        )
 
 
 class ExportFilter(admin.SimpleListFilter):
@@ -105,8 +107,8 @@ class ExportFilter(admin.SimpleListFilter):
 
 
 # The choices of the category and executor filters, kept in the process (pkop_portal.refdata)
-# in the order of their admins, instead of two queries on every page of the list. Every
-# category and every user, as Django's RelatedFieldListFilter lists them.
+# instead of two queries on every page of the list: every category in its admin's order; the
+# staff (who alone can be executors) by name, each shown by full name.
 filter_categories = refdata.register(
     "appeals.admin.filter_categories",
     load=lambda: tuple(Category.objects.order_by("position", "id")),
@@ -114,18 +116,15 @@ filter_categories = refdata.register(
 )
 filter_users = refdata.register(
     "appeals.admin.filter_users",
-    load=lambda: tuple(get_user_model().objects.order_by(get_user_model().USERNAME_FIELD)),
+    load=lambda: tuple(
+        get_user_model()
+        .objects.filter(is_staff=True)
+        .order_by("last_name", "first_name", get_user_model().USERNAME_FIELD)
+    ),
     models=[get_user_model()],
     # Each login writes last_login only: it must not drop every kept page in every process.
     ignore_fields=["last_login"],
 )
-
-
-class EventInline(ReadOnlyInline):
-    model = AppealEvent
-    fields = ("at", "kind", "by", "field", "old_value", "new_value", "note")
-    readonly_fields = fields
-    verbose_name_plural = _("history")
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -145,23 +144,23 @@ class MessageInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-WORKFLOW = {
-    # action: (form, service call, title, who may see the button)
-    "assign": (admin_forms.AssignForm, "assign_appeal", _("Assign an executor")),
-    "extend": (admin_forms.ExtendForm, "extend_appeal", _("Extend the deadline")),
-    "redirect": (admin_forms.RedirectForm, "change_appeal", _("Redirect to a competent body")),
-    "answer": (admin_forms.AnswerForm, "change_appeal", _("Answer")),
-    "not_considered": (admin_forms.NotConsideredForm, "change_appeal", _("Do not consider")),
-    "refer": (
-        admin_forms.ReferForm,
-        "change_appeal",
-        _("Record the referral to the competent authority"),
-    ),
-    "note": (admin_forms.NoteForm, "add_note_appeal", _("Add an internal note")),
-    "link_repeat": (admin_forms.LinkRepeatForm, "change_appeal", _("Link as a repeat")),
-    "dismiss_repeat": (admin_forms.DismissRepeatForm, "change_appeal", _("Not a repeat")),
+# action: (form, permission of its view, title); which steps an appeal offers to whom, and the
+# primary one, is appeals.admin_steps.
+WORKFLOW_FORMS = {
+    "assign": admin_forms.AssignForm,
+    "extend": admin_forms.ExtendForm,
+    "redirect": admin_forms.RedirectForm,
+    "answer": admin_forms.AnswerForm,
+    "not_considered": admin_forms.NotConsideredForm,
+    "refer": admin_forms.ReferForm,
+    "note": admin_forms.NoteForm,
+    "link_repeat": admin_forms.LinkRepeatForm,
+    "dismiss_repeat": admin_forms.DismissRepeatForm,
 }
-REPEAT_ACTIONS = {"link_repeat", "dismiss_repeat"}
+WORKFLOW = {
+    action: (form, admin_steps.STEPS[action].permission, admin_steps.STEPS[action].title)
+    for action, form in WORKFLOW_FORMS.items()
+}
 # Long texts the changelist never shows.
 LIST_DEFERRED = (
     "text",
@@ -171,8 +170,8 @@ LIST_DEFERRED = (
     "answer_legal_basis",
     "rating_comment",
 )
-# Shown only for an appeal flagged as a possible crime or security threat.
-CRIME_ACTIONS = {"refer"}
+# Staff shown by name on the appeal's page, not as accounts (usernames).
+PERSON_FIELDS = ("registered_by_name", "executor_name")
 # Personal data shown masked to those who may not see it in full (appeal_personal_data_visible).
 MASKED_FIELDS = {
     "full_name": "full_name_masked",
@@ -248,21 +247,21 @@ def _run_workflow(action: str, appeal: Appeal, user, data: dict) -> workflow.Ste
 
 
 @admin.register(Appeal)
-class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
+class AppealAdmin(admin_queue.QueueAdminMixin, WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
+    # The work queue (appeals.admin_queue): what is open, how long is left, who works on it.
+    # "days_left" is made per request (get_list_display): its counts are kept for one page.
     list_display = (
         "number",
-        "status",
-        "kind",
+        admin_queue.subject,
         "category_name",
-        "channel",
         "applicant",
-        "iin_masked",
-        "phone_masked",
-        "due",
-        "redirect_due",
-        "executor",
+        "days_left",
+        admin_queue.executor_name,
+        "status",
     )
     list_filter = (
+        admin_queue.StateFilter,
+        admin_queue.QueueFilter,
         "status",
         OverdueFilter,
         RedirectFilter,
@@ -272,9 +271,10 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
         "kind",
         ("category", kept_related_filter(filter_categories)),
         "channel",
-        ("executor", kept_related_filter(filter_users)),
+        ("executor", kept_related_filter(filter_users, label=person_full)),
         "language",
         "is_collective",
+        "answered_on_time",
         # A filter, not a date hierarchy: the hierarchy's MIN/MAX under a search or a filter
         # walks an index testing every row (seconds at 100,000 appeals); this costs no query.
         ("registration_date", admin.DateFieldListFilter),
@@ -295,7 +295,8 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
     ordering = ("due_date", "id")
     list_select_related = ("category", "executor")
     list_per_page = 50
-    inlines = (EventInline, MessageInline, AttachmentInline)
+    # The history is rendered in words above these (appeals.history), not as raw rows.
+    inlines = (MessageInline, AttachmentInline)
     fieldsets = (
         (None, {"fields": ("number", "status", "kind", "category", "channel", "language")}),
         (
@@ -340,8 +341,8 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
                     "due_date",
                     "extended_at",
                     "redirect_due_date",
-                    "registered_by",
-                    "executor",
+                    "registered_by_name",
+                    "executor_name",
                     "department",
                 )
             },
@@ -368,7 +369,7 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Nothing is edited in place: every change goes through a workflow service.
-        return [f.name for f in Appeal._meta.fields] + list(MASKED_FIELDS.values())
+        return [f.name for f in Appeal._meta.fields] + [*MASKED_FIELDS.values(), *PERSON_FIELDS]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -380,9 +381,12 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
         ]
 
     def get_list_display(self, request):
-        if selectors.appeal_personal_data_visible(user=request.user):
-            return self.list_display
-        return [("applicant_masked" if c == "applicant" else c) for c in self.list_display]
+        masked = not selectors.appeal_personal_data_visible(user=request.user)
+        columns = {
+            "days_left": admin_queue.days_left_column(),
+            "applicant": "applicant_masked" if masked else "applicant",
+        }
+        return [columns.get(c, c) if isinstance(c, str) else c for c in self.list_display]
 
     def search_personal_data_visible(self, request):
         # Searching by IIN, phone or name would tell a masked viewer whose appeal it is.
@@ -393,14 +397,9 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
         match = request.resolver_match
         if match is not None and match.url_name == "appeals_appeal_changelist":
             # The list shows none of the long texts: 50 rows need not carry them; it joins only
-            # list_select_related (no registrar).
-            # The phone as stored (E.164 text): a PhoneNumberField parses each value with
-            # phonenumbers when loaded, the largest cost of a page of 50 after the template.
-            queryset = (
-                queryset.select_related(None)
-                .defer(*LIST_DEFERRED, "phone")
-                .annotate(phone_e164=ExpressionWrapper(F("phone"), output_field=CharField()))
-            )
+            # list_select_related (no registrar). Nor the phone: a PhoneNumberField parses each
+            # value with phonenumbers when loaded, the largest cost of a page after the template.
+            queryset = queryset.select_related(None).defer(*LIST_DEFERRED, "phone")
         return queryset
 
     def has_delete_permission(self, request, obj=None):
@@ -435,8 +434,6 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
 
     @admin.display(description=_("phone"))
     def phone_masked(self, obj):
-        if hasattr(obj, "phone_e164"):  # the changelist: the stored text, not parsed
-            return mask_phone(obj.phone_e164) if obj.phone_e164 else ""
         return mask_phone(obj.phone.as_e164) if obj.phone else ""
 
     @admin.display(description=_("e-mail"))
@@ -447,29 +444,10 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
     def consent_ip_masked(self, obj):
         return "***" if obj.consent_ip else ""
 
-    @admin.display(description=_("answer due"), ordering="due_date")
-    def due(self, obj):
-        overdue = obj.is_open and obj.due_date < workdays.local_now().date()
-        if overdue:
-            return format_html(
-                '<strong class="appeal-overdue">{} ({})</strong>',
-                f"{obj.due_date:%d.%m.%Y}",
-                _("overdue"),
-            )
-        return f"{obj.due_date:%d.%m.%Y}"
-
-    @admin.display(description=_("redirect deadline"), ordering="redirect_due_date")
-    def redirect_due(self, obj):
-        # Only while the appeal waits for triage: once assigned or closed it no longer applies.
-        if obj.status != enums.Status.REGISTERED or obj.executor_id:
-            return "—"
-        if obj.redirect_due_date < workdays.local_now().date():
-            return format_html(
-                '<strong class="appeal-redirect-overdue">{} ({})</strong>',
-                f"{obj.redirect_due_date:%d.%m.%Y}",
-                _("overdue"),
-            )
-        return f"{obj.redirect_due_date:%d.%m.%Y}"
+    @admin.display(description=_("working days left"), ordering="due_date")
+    def days_left(self, obj):
+        # The list uses a per-request column (admin_queue.days_left_column) in its place.
+        return admin_queue.days_left_column()(obj)
 
     # --- Registration and workflow views -----------------------------------------------------
     def get_urls(self):
@@ -498,6 +476,11 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
                 "statistics/",
                 self.admin_site.admin_view(self.statistics_view),
                 name="appeals_appeal_statistics",
+            ),
+            path(
+                "statistics/export/",
+                self.admin_site.admin_view(self.statistics_export_view),
+                name="appeals_appeal_statistics_export",
             ),
             path(
                 "talon/",
@@ -577,14 +560,12 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
         return response
 
     def statistics_view(self, request):
-        if not request.user.has_perm("appeals.view_statistics"):
-            raise PermissionDenied
-        return self.admin_page(
-            request,
-            "admin/appeals/appeal/statistics.html",
-            title=_("Appeal statistics"),
-            stats=selectors.appeal_statistics(queryset=Appeal.objects.all()),
-        )
+        """Statistics of a period with charts (view_statistics): appeals.statistics owns how."""
+        return statistics.statistics_view(self, request)
+
+    def statistics_export_view(self, request):
+        """The statistics table of a period as CSV (view_statistics)."""
+        return statistics.statistics_export_view(self, request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
@@ -637,12 +618,20 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
                 if outcome.warning:
                     self.message_user(request, outcome.warning, messages.WARNING)
                 return redirect("admin:appeals_appeal_change", appeal.pk)
+        # The answer is written beside the citizen's appeal and shows who signs it.
+        beside = (
+            admin_steps.answer_context(appeal=appeal, user=request.user)
+            if action == "answer"
+            else {}
+        )
         return self.admin_page(
             request,
             "admin/appeals/appeal/workflow.html",
             original=appeal,
             title=f"{title}: {appeal.number}",
             form=form,
+            step_title=title,
+            **beside,
         )
 
     def to_charity_view(self, request, pk: int):
@@ -686,31 +675,43 @@ class AppealAdmin(ShapedSearchMixin, PortalModelAdmin):
             original=appeal,
             title=f"{title}: {appeal.number}",
             form=form,
+            step_title=title,
         )
+
+    @admin.display(description=_("registered by"))
+    def registered_by_name(self, obj):
+        return history.person_full(obj.registered_by) if obj.registered_by_id else "—"
+
+    @admin.display(description=_("executor"))
+    def executor_name(self, obj):
+        return history.person_full(obj.executor) if obj.executor_id else "—"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["workflow_actions"] = [
-                (action, title, reverse("admin:appeals_appeal_workflow", args=[obj.pk, action]))
-                for action, (_form, permission, title) in WORKFLOW.items()
-                if request.user.has_perm(f"appeals.{permission}")
-                and (obj.possible_repeat or action not in REPEAT_ACTIONS)
-                and (obj.possible_crime or action not in CRIME_ACTIONS)
-            ]
-            if may_send_to_charity(obj, request.user):
-                context["workflow_actions"].append(
-                    (
-                        "to_charity",
-                        _("Send to the charity procedure"),
-                        reverse("admin:appeals_appeal_to_charity", args=[obj.pk]),
-                    )
-                )
+            # The history in words (two queries), which also tells whether a referral is on
+            # record; then the next steps this user is offered (appeals.admin_steps).
+            context["history_rows"] = history.appeal_history(appeal=obj)
+            referred = any(r.kind == history.Kind.REFERRED for r in context["history_rows"])
+            context["step_groups"] = admin_steps.appeal_steps(
+                appeal=obj,
+                user=request.user,
+                referred=referred,
+                to_charity=may_send_to_charity(obj, request.user),
+            )
             charity_request = charity_request_of(obj)
             if charity_request is not None and request.user.has_perm("charity.view_charityrequest"):
                 context["charity_request"] = charity_request
             # Only appeals this user may see: the panel must not reveal others' numbers.
             context["possible_repeats"] = selectors.appeal_possible_repeats(
                 appeal=obj, user=request.user
+            )
+            # Nothing on the page is edited (every change is a step): "View", no Save or Delete.
+            context.update(
+                title=_("View %s") % self.opts.verbose_name,
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+                show_delete=False,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -87,11 +87,20 @@ class RegistrationForm(PortalForm):
         return data
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff offered by name ("Aset Seitkali"), not by login; an account without a name by its
+    username."""
+
+    def label_from_instance(self, obj):
+        return " ".join(obj.get_full_name().split()) or obj.get_username()
+
+
 class AssignForm(PortalForm):
-    executor = forms.ModelChoiceField(
+    executor = StaffChoiceField(
         label=_("Executor"),
         queryset=get_user_model()
         .objects.filter(is_active=True, is_staff=True, groups__name="Executor")
+        .order_by("last_name", "first_name", "username")
         .distinct(),
     )
     department = forms.CharField(label=_("Department"), max_length=200, required=False)
@@ -110,9 +119,21 @@ class RedirectForm(PortalForm):
 
 
 class AnswerForm(PortalForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=enums.Outcome.choices)
+    """The answer: an outcome chosen on purpose (nothing pre-selected), the reasoning and legal
+    basis, and the officer's confirmation that they checked it before it goes to the citizen."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=enums.Outcome.choices, widget=forms.RadioSelect
+    )
     reasoning = forms.CharField(label=_("Reasoning with facts"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea)
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked the answer: it replies to every point of the appeal, the facts and "
+            "the legal basis are correct, and it may be sent to the applicant under my name."
+        ),
+        error_messages={"required": _("Confirm that you have checked the answer.")},
+    )
 
 
 class NotConsideredForm(PortalForm):

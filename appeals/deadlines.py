@@ -60,6 +60,14 @@ def appeal_answered_on_time(*, appeal: Appeal, answered_at: datetime) -> bool:
     return answered_on_time(answered_at=answered_at, due_date=due)
 
 
+def appeal_answer_working_days(*, registration_date: date, answered_at: datetime) -> int:
+    """Kazakhstan working days from registration to the answer: working days after
+    `registration_date` up to and including the answer's local date (Asia/Almaty), staff
+    calendar overrides included; 0 for an answer on the registration day. Stored on the appeal
+    when it is answered (Appeal.answer_working_days) and read by the statistics."""
+    return workdays.working_days_between(registration_date, _local_date(answered_at))
+
+
 def _items(appeals, today: date, field: str = "due_date") -> list[dict]:
     return [
         {

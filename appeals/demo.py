@@ -10,7 +10,7 @@ from django.utils import timezone
 from appeals import enums, services, workflow
 from appeals.models import Appeal, Category
 from pkop_portal.consent import Consent, consent_text_current
-from pkop_portal.models import ConsentText
+from pkop_portal.models import ConsentText, StaffProfile
 
 SAMPLES = [
     # (days ago, language, kind, category, subject, text, target state)
@@ -124,6 +124,13 @@ def appeal_demo_load() -> int:
         executor.set_unusable_password()
         executor.save()
         executor.groups.add(Group.objects.get(name="Executor"))
+        StaffProfile.objects.create(
+            user=executor,
+            position_kk="Өтініштермен жұмыс бөлімінің бас маманы",
+            position_ru="Главный специалист отдела по работе с обращениями",
+            position_en="Chief specialist, Appeals Department",
+            position_zh_hans="诉求工作部首席专员",
+        )
     consent = consent_text_current(purpose=ConsentText.Purpose.APPEAL)
     now = timezone.now()
     for index, (days, language, kind, category, subject, text, state) in enumerate(SAMPLES):
@@ -155,9 +162,10 @@ def appeal_demo_load() -> int:
                 reason="Запрошены медицинские документы",
             )
         elif state == "answered":
+            # Signed by the executor's full name (pkop_portal.signatures), never a login.
             workflow.appeal_answer(
                 appeal_id=appeal.pk,
-                by=head,
+                by=executor,
                 outcome=enums.Outcome.SATISFIED,
                 reasoning="Просьба рассмотрена комиссией и удовлетворена.",
                 legal_basis="АППК РК, ст. 76",

@@ -98,7 +98,17 @@ def appeal_export_view(model_admin, request, file_format: str):
     if file_format not in FORMATS or not request.user.has_perm(APPEAL_EXPORT.permission):
         raise PermissionDenied
     queryset = model_admin.get_changelist_instance(request).get_queryset(request)
-    filters = request.GET.urlencode()
+    return appeal_export_response(
+        request, queryset=queryset, file_format=file_format, filters=request.GET.urlencode()
+    )
+
+
+def appeal_export_response(request, *, queryset, file_format: str, filters: str):
+    """The appeals of `queryset` exported by the requesting user (export permission), logged
+    with `filters` (what the user chose): CSV streamed at once, XLSX a background job whose
+    page the user lands on. Used by the export links and the list's bulk actions."""
+    if file_format not in FORMATS or not request.user.has_perm(APPEAL_EXPORT.permission):
+        raise PermissionDenied
     if file_format == "csv":
         log = appeal_export_log(
             queryset=queryset, file_format=file_format, by=request.user, filters=filters

@@ -119,6 +119,10 @@ class Appeal(ConsentRecord):
     answer_signatory = models.CharField(_("signed by"), max_length=200, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
+    # Working days from registration to the answer (appeals.deadlines), set when answered.
+    answer_working_days = models.PositiveSmallIntegerField(
+        _("working days to answer"), null=True, blank=True, editable=False
+    )
     redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
     not_considered_reason = models.CharField(
         _("reason not considered"),

@@ -1,17 +1,6 @@
 """Reads of appeals for the public pages and the staff admin."""
 
-from django.db.models import (
-    Aggregate,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Prefetch,
-    Q,
-)
-from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.db.models import Aggregate, Count, FloatField, Prefetch, Q
 
 from appeals.models import Appeal, AppealAttachment, AppealEvent
 from pkop_portal import access_codes
@@ -83,21 +72,65 @@ def appeal_personal_data_visible(*, user) -> bool:
     return user.has_perm("appeals.add_appeal") or user.has_perm("appeals.change_appeal")
 
 
-def appeal_filter_answer_due_by(queryset, *, by):
-    """Open appeals of `queryset` whose answer is due on or before `by` (overdue included)."""
+# The work-queue rules, each in one place: the list filters (appeals.admin, appeals.admin_queue),
+# the dashboard tiles (pkop_portal.dashboard) and the statistics count with these conditions.
+def appeal_q_open() -> Q:
+    """Appeals still being worked on (registered or in work)."""
     from appeals import enums
 
-    return queryset.filter(status__in=enums.OPEN_STATUSES, due_date__lte=by)
+    return Q(status__in=enums.OPEN_STATUSES)
+
+
+def appeal_q_overdue(*, today) -> Q:
+    """Open appeals whose answer was due before `today`."""
+    return appeal_q_open() & Q(due_date__lt=today)
+
+
+def appeal_q_due_soon(*, today) -> Q:
+    """Open appeals due from `today` to 3 working days ahead (deadlines.WARN_WORKING_DAYS)."""
+    from appeals import deadlines
+    from pkop_portal import workdays
+
+    horizon = workdays.add_working_days(today, deadlines.WARN_WORKING_DAYS)
+    return appeal_q_open() & Q(due_date__gte=today, due_date__lte=horizon)
+
+
+def appeal_q_answer_due_by(*, by) -> Q:
+    """Open appeals whose answer is due on or before `by` (overdue included)."""
+    return appeal_q_open() & Q(due_date__lte=by)
+
+
+def appeal_q_unassigned() -> Q:
+    """Open appeals nobody works on yet."""
+    return appeal_q_open() & Q(executor__isnull=True)
+
+
+def appeal_q_redirect_due_by(*, by) -> Q:
+    """Appeals still registered and unassigned whose redirect deadline (APPK Art. 76: 3 working
+    days after registration) is on or before `by` (overdue included)."""
+    from appeals import enums
+
+    return Q(status=enums.Status.REGISTERED, executor__isnull=True, redirect_due_date__lte=by)
+
+
+def appeal_q_redirect_urgent(*, today) -> Q:
+    """Awaiting a redirect decision: the redirect deadline passed or within 3 working days."""
+    from appeals import deadlines
+    from pkop_portal import workdays
+
+    return appeal_q_redirect_due_by(
+        by=workdays.add_working_days(today, deadlines.WARN_WORKING_DAYS)
+    )
+
+
+def appeal_filter_answer_due_by(queryset, *, by):
+    """Open appeals of `queryset` whose answer is due on or before `by` (overdue included)."""
+    return queryset.filter(appeal_q_answer_due_by(by=by))
 
 
 def appeal_filter_redirect_due_by(queryset, *, by):
-    """Appeals of `queryset` still registered and unassigned whose redirect deadline (APPK
-    Art. 76: 3 working days after registration) is on or before `by` (overdue included)."""
-    from appeals import enums
-
-    return queryset.filter(
-        status=enums.Status.REGISTERED, executor__isnull=True, redirect_due_date__lte=by
-    )
+    """Appeals of `queryset` awaiting the redirect decision due on or before `by`."""
+    return queryset.filter(appeal_q_redirect_due_by(by=by))
 
 
 class Median(Aggregate):
@@ -109,31 +142,52 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def answer_days():
-    """Days from registration to the answer (the answer's local date): an integer on
-    PostgreSQL (date - date)."""
-    return Func(
-        TruncDate("answered_at"),
-        F("registration_date"),
-        arg_joiner=" - ",
-        template="(%(expressions)s)",
-        output_field=IntegerField(),
-    )
-
-
 def whole_median(value):
     """3.0 → 3 (as Python's statistics.median gives for an odd count); 3.5 stays."""
     return int(value) if value is not None and float(value).is_integer() else value
 
 
+# The appeals a median of working days to answer rests on: answered, with the stored count
+# (appeals.deadlines.appeal_answer_working_days, set by the workflow and migration 0011).
+ANSWERED_WITH_DAYS = Q(status="answered", answer_working_days__isnull=False)
+
+
+def _breakdown(queryset, field: str, choices=None) -> list[dict]:
+    """{"value", "label", "count"} per value of `field` in `queryset` (one query): every choice
+    in its order when `choices` are given (zeros included), else the values present, the most
+    frequent first."""
+    counts = {
+        row[field]: row["n"]
+        for row in queryset.order_by().values(field).annotate(n=Count("pk")).order_by()
+    }
+    if choices is not None:
+        return [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in choices
+        ]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+    return [{"value": value, "label": value, "count": n} for value, n in ranked]
+
+
 def appeal_statistics(*, queryset) -> dict:
-    """Figures for the statistics page over `queryset`, computed in the database: one aggregate
-    for the totals and the median days to answer (percentile_cont on PostgreSQL; on SQLite the
-    answered appeals' dates are read and the median taken in Python), one for the extensions,
-    one per breakdown (kind, channel, category, month) and the category names: a constant
-    number of queries, whatever the number of appeals."""
+    """Figures of the appeals of `queryset` (the statistics page passes those registered in a
+    period), computed in the database.
+
+    Returns "total", "open_now" (registered or in work), "overdue_now" (open and past the
+    due date, local today), "answered" (status answered), "on_time" / "late" (the stored
+    `answered_on_time`), "on_time_share" (percent of the answered, one decimal, None without
+    answers), "median_working_days" (Kazakhstan working days from registration to the answer,
+    the stored `answer_working_days`; None without answers), and the breakdowns "by_kind",
+    "by_channel", "by_language" (every choice, zeros included), "by_category" (the categories
+    present, most frequent first, labelled with their names), "by_month" (months present, in
+    order, the value the month's first day): lists of {"value", "label", "count"}.
+
+    A constant number of queries whatever the number of appeals: one aggregate (with the
+    median: percentile_cont on PostgreSQL; on SQLite one more query reads the answered appeals'
+    working days and Python takes the median), one per breakdown and one for category names."""
     from statistics import median
 
+    from django.conf import settings
     from django.db import connections
     from django.db.models.functions import TruncMonth
 
@@ -141,55 +195,49 @@ def appeal_statistics(*, queryset) -> dict:
     from appeals.models import Category
     from pkop_portal import workdays
 
+    queryset = queryset.order_by()
     today = workdays.local_now().date()
-    answered_q = Q(status=enums.Status.ANSWERED, answered_at__isnull=False)
+    open_q = appeal_q_open()
     on_postgres = connections[queryset.db].vendor == "postgresql"
     aggregates = {
         "total": Count("pk"),
+        "open_now": Count("pk", filter=open_q),
+        "overdue_now": Count("pk", filter=appeal_q_overdue(today=today)),
         "answered": Count("pk", filter=Q(status=enums.Status.ANSWERED)),
-        "on_time": Count("pk", filter=Q(status=enums.Status.ANSWERED, answered_on_time=True)),
-        "open_now": Count("pk", filter=Q(status__in=enums.OPEN_STATUSES)),
-        "overdue_now": Count("pk", filter=Q(status__in=enums.OPEN_STATUSES, due_date__lt=today)),
-        "repeats": Count("pk", filter=Q(repeat_of__isnull=False)),
+        "on_time": Count("pk", filter=Q(answered_on_time=True)),
+        "late": Count("pk", filter=Q(answered_on_time=False)),
     }
     if on_postgres:
-        aggregates["median_days"] = Median(answer_days(), filter=answered_q)
-    totals = queryset.order_by().aggregate(**aggregates)
+        aggregates["median_working_days"] = Median("answer_working_days", filter=ANSWERED_WITH_DAYS)
+    figures = queryset.aggregate(**aggregates)
     if on_postgres:
-        totals["median_days"] = whole_median(totals["median_days"])
+        figures["median_working_days"] = whole_median(figures["median_working_days"])
     else:
-        days = [
-            (timezone.localtime(answered_at).date() - registered).days
-            for registered, answered_at in queryset.filter(answered_q)
-            .order_by()
-            .values_list("registration_date", "answered_at")
-        ]
-        totals["median_days"] = median(days) if days else None
-    totals["extensions"] = AppealEvent.objects.filter(
-        appeal__in=queryset.order_by().values("pk"), kind=AppealEvent.Kind.EXTENDED
-    ).count()
-    answered = totals["answered"]
-    totals["on_time_share"] = round(100 * totals["on_time"] / answered, 1) if answered else None
+        days = list(
+            queryset.filter(ANSWERED_WITH_DAYS).values_list("answer_working_days", flat=True)
+        )
+        figures["median_working_days"] = whole_median(median(days)) if days else None
+    answered = figures["answered"]
+    figures["on_time_share"] = round(100 * figures["on_time"] / answered, 1) if answered else None
 
-    def by(field, choices=None):
-        rows = queryset.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field)
-        labels = dict(choices or [])
-        return [(labels.get(r[field], r[field]), r["n"]) for r in rows]
-
-    categories = {c.pk: c.name for c in Category.objects.all()}
+    names = {c.pk: c.name for c in Category.objects.all()}
+    by_category = _breakdown(queryset, "category")
+    for row in by_category:
+        row["label"] = names.get(row["value"], row["value"])
+    by_month = [
+        {"value": row["month"], "label": row["month"], "count": row["n"]}
+        for row in queryset.annotate(month=TruncMonth("registration_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    ]
     return {
-        **totals,
-        "by_kind": by("kind", enums.Kind.choices),
-        "by_channel": by("channel", enums.Channel.choices),
-        "by_category": [(categories.get(pk, pk), n) for pk, n in by("category")],
-        "by_month": [
-            (r["month"], r["n"])
-            for r in queryset.order_by()
-            .annotate(month=TruncMonth("registration_date"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by("month")
-        ],
+        **figures,
+        "by_kind": _breakdown(queryset, "kind", enums.Kind.choices),
+        "by_category": by_category,
+        "by_channel": _breakdown(queryset, "channel", enums.Channel.choices),
+        "by_language": _breakdown(queryset, "language", settings.LANGUAGES),
+        "by_month": by_month,
     }
 
 

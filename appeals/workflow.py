@@ -17,7 +17,7 @@ from appeals.deadlines import EVENT_DATE_FORMAT
 from appeals.models import Appeal, AppealEvent
 from appeals.services import appeal_recipient
 from notifications.services import notify
-from pkop_portal import workdays
+from pkop_portal import signatures, workdays
 from pkop_portal.deadlines import due_date_extension_check, due_date_set
 
 
@@ -281,10 +281,11 @@ def appeal_answer(
     """Answer and close the appeal; whether it was on time is computed, never entered.
 
     On time (deadlines.appeal_answered_on_time): answered, local date, on or before the
-    statutory due date as moved by extensions granted in time. Side effects: "appeal.answered"
-    notification in the appeal's language. Raises PermissionDenied,
+    statutory due date as moved by extensions granted in time; the working days it took
+    (deadlines.appeal_answer_working_days) are stored for the statistics. Side effects:
+    "appeal.answered" notification in the appeal's language. Raises PermissionDenied,
     ValidationError(code="not_open" | "referral_required" | "no_outcome" | "no_reasoning" |
-    "no_legal_basis").
+    "no_legal_basis" | "no_signer_name": signed "Full name, position" by pkop_portal.signatures).
     """
     appeal = _lock(appeal_id)
     _require_executor_or_head(by, appeal)
@@ -301,9 +302,12 @@ def appeal_answer(
     appeal.outcome = outcome
     appeal.answer_reasoning = reasoning
     appeal.answer_legal_basis = legal_basis
-    appeal.answer_signatory = by.get_full_name() or by.get_username()
+    appeal.answer_signatory = signatures.signer_line(by, appeal.language)  # no_signer_name
     appeal.answered_at = now
     appeal.answered_on_time = deadlines.appeal_answered_on_time(appeal=appeal, answered_at=now)
+    appeal.answer_working_days = deadlines.appeal_answer_working_days(
+        registration_date=appeal.registration_date, answered_at=now
+    )
     appeal.save(
         update_fields=[
             "status",
@@ -313,6 +317,7 @@ def appeal_answer(
             "answer_signatory",
             "answered_at",
             "answered_on_time",
+            "answer_working_days",
             "updated_at",
         ]
     )

@@ -701,6 +701,20 @@ def registration_dates(received_at: datetime, cache: dict):
     return cache[key]
 
 
+def working_days_to_answer(registered: date, answered_at: datetime, cache: dict) -> int:
+    """Appeal.answer_working_days as the workflow stores it (appeals.deadlines), cached per
+    (registration date, local date of the answer)."""
+    from appeals.deadlines import appeal_answer_working_days
+    from pkop_portal import workdays
+
+    key = (registered, answered_at.astimezone(workdays.LOCAL_TZ).date())
+    if key not in cache:
+        cache[key] = appeal_answer_working_days(
+            registration_date=registered, answered_at=answered_at
+        )
+    return cache[key]
+
+
 def received_moment(rng, now: datetime, days: int) -> datetime:
     from pkop_portal import workdays
 
@@ -716,6 +730,7 @@ def build_appeals(rng, args, now, people, categories, consent_id, executors, hea
 
     today = workdays.local_now().date()
     cache = {}
+    days_cache = {}
     slugs = list(CATEGORY_WEIGHTS)
     weights = [CATEGORY_WEIGHTS[s] for s in slugs]
     drafts = []
@@ -863,6 +878,9 @@ def build_appeals(rng, args, now, people, categories, consent_id, executors, hea
             "answer_signatory": rng.choice(SIGNATORIES) if status == "answered" else "",
             "answered_at": answered_at if status == "answered" else None,
             "answered_on_time": (answered_at.date() <= due) if status == "answered" else None,
+            "answer_working_days": working_days_to_answer(registered, answered_at, days_cache)
+            if status == "answered"
+            else None,
             "redirected_to": "Управление экологии г. Шымкент" if status == "redirected" else "",
             "not_considered_reason": (
                 "anonymous" if anonymous else rng.choice(["no_essence", "repeat", "withdrawn"])

@@ -38,6 +38,17 @@ def request_list_for_staff(*, user) -> QuerySet[CharityRequest]:
     return queryset
 
 
+def request_q_overdue(*, today: date) -> Q:
+    """Open requests whose answer was due before `today` (the list filter and the dashboard)."""
+    return Q(status__in=enums.OPEN_STATUSES, due_date__lt=today)
+
+
+def request_q_due_soon(*, today: date) -> Q:
+    """Open requests due from `today` to 3 working days ahead."""
+    horizon = workdays.add_working_days(today, 3)
+    return Q(status__in=enums.OPEN_STATUSES, due_date__gte=today, due_date__lte=horizon)
+
+
 @dataclass(frozen=True)
 class Overlaps:
     """Other requests that touch the same people: aid handed over within RECENT_AID_DAYS and

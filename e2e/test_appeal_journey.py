@@ -52,7 +52,13 @@ def test_citizen_submits_in_kazakh_staff_answers_citizen_reads_answer(
     # --- Staff sign in to the admin, assign and answer it.
     executor = User.objects.create_user("executor", is_staff=True, first_name="Асель")
     executor.groups.add(Group.objects.get(name="Executor"))
-    User.objects.create_superuser("head", "head@pkop.kz", "correct-horse-battery-staple")
+    User.objects.create_superuser(
+        "head",
+        "head@pkop.kz",
+        "correct-horse-battery-staple",
+        first_name="Дана",
+        last_name="Қайратова",
+    )
     staff = browser.new_context().new_page()
     staff.goto(f"{live_server.url}/kk/admin/login/")
     staff.locator("#id_username").fill("head")
@@ -60,12 +66,13 @@ def test_citizen_submits_in_kazakh_staff_answers_citizen_reads_answer(
     staff.locator("input[type=submit]").click()
     staff.goto(f"{live_server.url}/kk/admin/appeals/appeal/{appeal.pk}/change/")
     staff.locator("a.appeal-action-assign").click()
-    staff.locator("#id_executor").select_option(label="executor")
+    staff.locator("#id_executor").select_option(label="Асель")
     staff.locator("input[type=submit]").click()
     staff.locator("a.appeal-action-answer").click()
-    staff.locator("#id_outcome").select_option("satisfied")
+    staff.locator("input[name=outcome][value=satisfied]").check()
     staff.locator("#id_reasoning").fill("Комиссия көмек көрсету туралы шешім қабылдады.")
     staff.locator("#id_legal_basis").fill("ӘРПК 76-бап")
+    staff.locator("#id_confirm").check()
     staff.locator("input[type=submit]").click()
     expect(staff.locator(".messagelist")).to_contain_text(kk("Answer"))
     appeal.refresh_from_db()

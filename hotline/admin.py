@@ -10,30 +10,27 @@ validates a form and calls hotline.services.workflow, which checks the user and 
 """
 
 import csv
-from datetime import date, timedelta
 from functools import wraps
 from typing import NamedTuple
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from hotline import access, admin_forms, deadlines, enums, selectors, stats
+from hotline import access, admin_forms, deadlines, enums, history, selectors, stats
 from hotline.models import AccessLog, Report, ReportAttachment
 from hotline.services.submission import NUMBER_PREFIX
 from pkop_portal import uploads
 from pkop_portal.admin_base import PortalModelAdmin
 from pkop_portal.admin_search import ShapedSearch, normalise_term, yearly_number
-from pkop_portal.forms import PortalForm
+from pkop_portal.periods import PeriodForm
 from pkop_portal.spreadsheets import safe_cell
 
 S = enums.Status
@@ -277,98 +274,10 @@ def run_step(action: str, report, user, data: dict):
     raise Http404
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+class StatisticsPeriodForm(PeriodForm):
+    """The period of the hotline statistics (pkop_portal.periods); this year by default."""
 
-
-class StatisticsPeriodForm(PortalForm):
-    """The period of the statistics: a month, a quarter or a year of `year`, or from `start`
-    to `end` (local dates, inclusive). Every field is optional: what is missing is taken from
-    today (the default is this year)."""
-
-    MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
-
-    period = forms.ChoiceField(
-        label=_("Period"),
-        required=False,
-        choices=(
-            (MONTH, _("Month")),
-            (QUARTER, _("Quarter")),
-            (YEAR, _("Year")),
-            (CUSTOM, _("Custom period")),
-        ),
-    )
-    year = forms.IntegerField(
-        label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
-    )
-    month = forms.TypedChoiceField(
-        label=_("Month"), required=False, coerce=int, empty_value=None, choices=MONTHS.items()
-    )
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[(q, str(q)) for q in range(1, 5)],
-    )
-    start = forms.DateField(label=_("From"), required=False, widget=admin_forms.DATE_INPUT)
-    end = forms.DateField(label=_("To"), required=False, widget=admin_forms.DATE_INPUT)
-
-    def __init__(self, data=None, *, today: date):
-        self.today = today
-        super().__init__(
-            data,
-            initial={
-                "period": self.YEAR,
-                "year": today.year,
-                "month": today.month,
-                "quarter": (today.month - 1) // 3 + 1,
-                "start": date(today.year, 1, 1),
-                "end": today,
-            },
-        )
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        if data.get("period") == self.CUSTOM:
-            start, end = data.get("start"), data.get("end")
-            if start is None:
-                self.add_error("start", gettext("Enter the first day of the period."))
-            if end is None:
-                self.add_error("end", gettext("Enter the last day of the period."))
-            if start and end:
-                for name, value in (("start", start), ("end", end)):
-                    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-                        self.add_error(
-                            name,
-                            gettext("Enter a date from %(first)s to %(last)s.")
-                            % {"first": FIRST_YEAR, "last": LAST_YEAR},
-                        )
-                if end < start:
-                    self.add_error("end", gettext("The end is before the start."))
-        return data
-
-    def period_bounds(self) -> tuple[date, date]:
-        """(start, end) of the chosen period; call only when the form is unbound or valid."""
-        data = self.cleaned_data if self.is_bound else {}
-        period = data.get("period") or self.YEAR
-        year = data.get("year") or self.today.year
-        if period == self.CUSTOM:
-            return data["start"], data["end"]
-        if period == self.MONTH:
-            month = data.get("month") or self.today.month
-            return date(year, month, 1), _month_end(year, month)
-        if period == self.QUARTER:
-            quarter = data.get("quarter") or (self.today.month - 1) // 3 + 1
-            return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
-        return date(year, 1, 1), date(year, 12, 31)
-
-
-def _month_end(year: int, month: int) -> date:
-    if month == 12:
-        return date(year, 12, 31)
-    return date(year, month + 1, 1) - timedelta(days=1)
+    DEFAULT = PeriodForm.YEAR
 
 
 class StatRow(NamedTuple):
@@ -547,7 +456,7 @@ class ReportAdmin(HotlineModelAdmin):
         # Django's history is the admin log, where the hotline never writes: the report's
         # history is on its page.
         report = self.get_object(request, object_id)
-        return redirect(reverse("admin:hotline_report_change", args=[report.pk]) + "#history")
+        return redirect(reverse("admin:hotline_report_change", args=[report.pk]) + "#hotline-history")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -563,7 +472,8 @@ class ReportAdmin(HotlineModelAdmin):
                     )
                     for a in detail.attachments.all()
                 ],
-                report_events=detail.events.all(),
+                # In words (hotline.history): only the rows shown before, names for usernames.
+                history_rows=history.report_history(events=detail.events.all()),
                 report_steps=[
                     (name, step.title, reverse("admin:hotline_report_step", args=[obj.pk, name]))
                     for name, step in STEPS.items()

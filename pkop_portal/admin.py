@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ from pkop_portal.admin_base import (
     hide_from_autocomplete,
     membership_guards,
 )
-from pkop_portal.models import CalendarDay, ConsentText, HotlineLine
+from pkop_portal.models import CalendarDay, ConsentText, HotlineLine, StaffProfile
 
 
 @admin.register(HotlineLine)
@@ -137,6 +139,29 @@ class GuardedMembershipMixin:
         super().save_related(request, form, formsets, change)
 
 
+class StaffProfileFormSet(BaseInlineFormSet):
+    """A user form posted without this inline (a page or client that did not show it) leaves
+    the profile as it is, instead of failing on the missing management form."""
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        if data is not None:
+            key = f"{prefix or self.get_default_prefix()}-{TOTAL_FORM_COUNT}"
+            if key not in data:
+                data = data.copy()
+                data[key] = data[key.replace(TOTAL_FORM_COUNT, INITIAL_FORM_COUNT)] = "0"
+        super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
+class StaffProfileInline(admin.StackedInline):
+    """The staff member's position in the four languages, printed under their full name when
+    they sign an answer (pkop_portal.signatures)."""
+
+    model = StaffProfile
+    formset = StaffProfileFormSet
+    can_delete = False
+    fields = ("position_kk", "position_ru", "position_en", "position_zh_hans")
+
+
 class PortalUserAdmin(CheapListMixin, GuardedMembershipMixin, UserAdmin):
     """Django's user admin, except that
     - deleting an account an app guards (admin_base.account_deletion_guard, e.g. one linked to
@@ -146,6 +171,7 @@ class PortalUserAdmin(CheapListMixin, GuardedMembershipMixin, UserAdmin):
       allows, and a guarded member's password only by themselves or such a user."""
 
     guarded_field = "groups"
+    inlines = (StaffProfileInline,)
 
     def get_deleted_objects(self, objs, request):
         objs = list(objs)
@@ -192,3 +218,26 @@ def _cheap_lists(model) -> None:
 for _model in (AccessAttempt, AxesAccessLog, AccessFailureLog):
     if admin.site.is_registered(_model):
         _cheap_lists(_model)
+
+
+# ----- The admin index (issue 12): the staff member's tiles above the apps, and the apps in
+# order of use in the index and the nav sidebar (pkop_portal.dashboard). -----
+_site_index = admin.site.index
+_site_get_app_list = admin.site.get_app_list
+
+
+def _index_with_dashboard(request, extra_context=None):
+    from pkop_portal import dashboard
+
+    context = {"dashboard_tiles": dashboard.dashboard_tiles(request), **(extra_context or {})}
+    return _site_index(request, extra_context=context)
+
+
+def _app_list_in_order(request, app_label=None):
+    from pkop_portal import dashboard
+
+    return dashboard.apps_in_order(_site_get_app_list(request, app_label))
+
+
+admin.site.index = _index_with_dashboard
+admin.site.get_app_list = _app_list_in_order

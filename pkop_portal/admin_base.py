@@ -467,6 +467,12 @@ def _column_cell(cl, index: int, field_name, *, link: bool, tag: str):
 
         def lookup(row):
             return attr, attr(row)
+    elif field_name == "action_checkbox" and _stock_action_checkbox(model_admin):
+        attr = getattr(model_admin, field_name)
+        checkbox = _checkbox_html(model_admin)
+
+        def lookup(row):
+            return attr, checkbox(row)
     elif hasattr(model_admin, field_name) and field_name != "__str__":
         attr = getattr(model_admin, field_name)
 
@@ -499,6 +505,38 @@ def _column_cell(cl, index: int, field_name, *, link: bool, tag: str):
         return f'<{tag} class="{classes}">{html}</{tag}>'
 
     return cell
+
+
+def _stock_action_checkbox(model_admin) -> bool:
+    """Whether the admin's action checkbox is Django's own (not overridden)."""
+    return getattr(type(model_admin), "action_checkbox", None) is admin.ModelAdmin.action_checkbox
+
+
+# Stands in for a row's text in the checkbox rendered once per page (letters only: unescaped).
+_LABEL_SENTINEL = "PortalRowLabelSentinel"
+
+
+class _CheckboxRow:
+    pk = _PK_SENTINEL
+
+    def __str__(self):
+        return _LABEL_SENTINEL
+
+
+def _checkbox_html(model_admin) -> Callable:
+    """row -> Django's action checkbox of that row (ModelAdmin.action_checkbox, one widget
+    template render per row), rendered once per page with stand-ins for the row's primary key
+    and text and filled in per row."""
+    sample = str(model_admin.action_checkbox(_CheckboxRow()))
+    if sample.count(str(_PK_SENTINEL)) != 1 or sample.count(_LABEL_SENTINEL) != 1:
+        return model_admin.action_checkbox
+    pk_mark = str(_PK_SENTINEL)
+
+    def checkbox(row):
+        html = sample.replace(pk_mark, escape_text(str(row.pk)))
+        return SafeString(html.replace(_LABEL_SENTINEL, escape_text(str(row))))
+
+    return checkbox
 
 
 def fast_result_rows(cl) -> list | None:
@@ -589,21 +627,71 @@ class PortalModelAdmin(CheapListMixin, admin.ModelAdmin):
         return TemplateResponse(request, template, context)
 
 
+class StateListFilter(admin.SimpleListFilter):
+    """A list filter with a default: without its parameter the list shows `default` (e.g. the
+    open appeals), unless the query names rows otherwise (a parameter starting with one of
+    `asked_for_by`: a status, a date, a search), then `otherwise` (every row). Its choices are
+    its lookups, the default one chosen when the parameter is absent; `state()` is the value
+    in force, for `queryset`."""
+
+    parameter_name = "state"
+    default = ""
+    otherwise = "all"
+    asked_for_by: tuple[str, ...] = ()
+
+    def asked_for(self) -> bool:
+        return any(
+            value and name.startswith(self.asked_for_by) for name, value in self.request.GET.items()
+        )
+
+    def state(self) -> str:
+        value = self.value()
+        if value in {choice for choice, _label in self.lookup_choices}:
+            return value
+        return self.otherwise if self.asked_for() else self.default
+
+    def choices(self, changelist):
+        current = self.state()
+        for value, label in self.lookup_choices:
+            if value == self.default and not self.asked_for():
+                query = changelist.get_query_string(remove=[self.parameter_name])
+            else:
+                query = changelist.get_query_string({self.parameter_name: value})
+            yield {"selected": current == value, "query_string": query, "display": label}
+
+
+class WorkListMixin:
+    """A list staff work through all day (the appeal queue, the bookings): opened without the
+    admin's app sidebar, so that its columns have the width of the screen (the breadcrumbs and
+    the admin index lead everywhere else)."""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
+        return super().changelist_view(request, extra_context)
+
+
 class KeptRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """RelatedFieldListFilter (same parameters, choices and HTML) whose choices are rows kept
     in the process (`rows`, a pkop_portal.refdata getter returning them in the related
     admin's order) instead of a query per page. Make one with `kept_related_filter(rows)`."""
 
     rows: Callable | None = None
+    label: Callable = str
 
     def field_choices(self, field, request, model_admin):
-        return [(obj.pk, str(obj)) for obj in type(self).rows()]
+        label = type(self).label
+        return [(obj.pk, label(obj)) for obj in type(self).rows()]
 
 
-def kept_related_filter(rows: Callable) -> type:
+def kept_related_filter(rows: Callable, label: Callable = str) -> type:
     """A KeptRelatedFieldListFilter for `list_filter = [("field", kept_related_filter(rows))]`;
-    `rows()` returns the related rows (all of them, in the related admin's order)."""
-    return type("KeptRelatedFieldListFilter", (KeptRelatedFieldListFilter,), {"rows": rows})
+    `rows()` returns the related rows (all of them, in the related admin's order), each shown
+    as `label(row)` (`str` by default)."""
+    return type(
+        "KeptRelatedFieldListFilter",
+        (KeptRelatedFieldListFilter,),
+        {"rows": rows, "label": staticmethod(label)},
+    )
 
 
 class PortalTabularInline(admin.TabularInline):

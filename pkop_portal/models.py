@@ -237,3 +237,26 @@ class ExportDownload(models.Model):
 
     def __str__(self):
         return f"{self.by} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StaffProfile(models.Model):
+    """What the portal knows of a staff member beyond the account: the position printed under
+    their name when they sign an answer (pkop_portal.signatures), in the four languages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    position_kk = models.CharField(_("position (Kazakh)"), max_length=200, blank=True)
+    position_ru = models.CharField(_("position (Russian)"), max_length=200, blank=True)
+    position_en = models.CharField(_("position (English)"), max_length=200, blank=True)
+    position_zh_hans = models.CharField(_("position (Chinese)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()

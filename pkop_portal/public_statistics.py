@@ -3,7 +3,8 @@ per month of one year, anonymised.
 
 Per month and appeal category: appeals received (by registration date), answered (answered_at
 in the month, status answered), the share answered on time (the workflow's `answered_on_time`)
-and the median days to answer (computed as `appeals.selectors.appeal_statistics` does); per
+and the median working days to answer (Kazakhstan working days from registration to the answer,
+the stored `answer_working_days`, as `appeals.selectors.appeal_statistics` reads it); per
 month, the reception visits held (bookings marked attended).
 
 Small counts are hidden with the shared rule (pkop_portal.suppression): within a month the
@@ -23,12 +24,11 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Min, Q
 from django.db.models.functions import ExtractMonth
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from appeals import enums
 from appeals.models import Appeal, Category
-from appeals.selectors import Median, answer_days, whole_median
+from appeals.selectors import Median, whole_median
 from pkop_portal import workdays
 from pkop_portal.suppression import is_suppressed, suppress
 
@@ -115,7 +115,7 @@ def public_statistics_compute(*, year: int) -> dict:
     has "on_time_share" and "median_days" (None when hidden or without answers). Months after
     the current one are left out. Five queries on PostgreSQL and SQLite alike, whatever the
     data: received, answered (with on-time counts and medians per category), the month medians
-    (PostgreSQL) or the answered dates (SQLite), visits, categories."""
+    (PostgreSQL) or the answered working days (SQLite), visits, categories."""
     from reception.models import Booking
 
     now = workdays.local_now()
@@ -136,7 +136,7 @@ def public_statistics_compute(*, year: int) -> dict:
     ).annotate(month=ExtractMonth("answered_at"))
     aggregates = {"n": Count("pk"), "on_time": Count("pk", filter=Q(answered_on_time=True))}
     if on_postgres:
-        aggregates["median"] = Median(answer_days())
+        aggregates["median"] = Median("answer_working_days")
     answered, on_time, medians = {}, {}, {}
     for r in answered_qs.values("month", "category_id").annotate(**aggregates):
         key = (r["month"], r["category_id"])
@@ -144,18 +144,17 @@ def public_statistics_compute(*, year: int) -> dict:
         if on_postgres:
             medians[key] = whole_median(r["median"])
     if on_postgres:
-        for r in answered_qs.values("month").annotate(median=Median(answer_days())):
+        for r in answered_qs.values("month").annotate(median=Median("answer_working_days")):
             medians[(r["month"], None)] = whole_median(r["median"])
     else:
-        # SQLite has no percentile_cont: the answered appeals' dates, medians in Python.
+        # SQLite has no percentile_cont: the answered appeals' working days, medians in Python.
         days = defaultdict(list)
-        for month, category_id, registered, answered_at in answered_qs.values_list(
-            "month", "category_id", "registration_date", "answered_at"
-        ):
-            n = (timezone.localtime(answered_at).date() - registered).days
+        for month, category_id, n in answered_qs.filter(
+            answer_working_days__isnull=False
+        ).values_list("month", "category_id", "answer_working_days"):
             days[(month, category_id)].append(n)
             days[(month, None)].append(n)
-        medians = {key: median(values) for key, values in days.items()}
+        medians = {key: whole_median(median(values)) for key, values in days.items()}
 
     visits = {
         r["month"]: r["n"]
@@ -192,7 +191,7 @@ def public_statistics_compute(*, year: int) -> dict:
 def public_statistics(*, year: int) -> dict:
     """public_statistics_compute(year=year), cached for CACHE_SECONDS per (year, language) in the
     default cache (fail-soft: an outage recomputes)."""
-    key = f"public-statistics:v1:{year}:{get_language()}"
+    key = f"public-statistics:v2:{year}:{get_language()}"
     table = cache.get(key)
     if table is None:
         table = public_statistics_compute(year=year)

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from appeals.enums import Kind
 from appeals.models import Category
@@ -21,7 +21,12 @@ from charity.admin_forms import BookingToCharityForm
 from charity.models import CharityRequest
 from charity.services import channels as charity_channels
 from pkop_portal import workdays
-from pkop_portal.admin_base import PortalModelAdmin, PortalTabularInline
+from pkop_portal.admin_base import (
+    PortalModelAdmin,
+    PortalTabularInline,
+    StateListFilter,
+    WorkListMixin,
+)
 from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, code_number
 from pkop_portal.forms import FormKeyField, PortalForm, new_form_key
 from pkop_portal.masking import mask_iin
@@ -177,6 +182,28 @@ class ConflictFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=selectors.booking_conflict_ids())
 
 
+class VisitStateFilter(StateListFilter):
+    """The booking list opens on the visits still to handle: booked, whatever the day (today's
+    and later ones to receive, earlier ones to mark attended or not come), earliest first.
+    `state=all` lists every booking; a status, a date, a manager, a conflict or a search
+    chosen lists every booking they match unless `state` is given."""
+
+    title = _("visits")
+    default = "to_handle"
+    asked_for_by = ("status__", "slot__starts_at__", "manager__", "conflict", "q")
+
+    def lookups(self, request, model_admin):
+        return [
+            ("to_handle", _("Booked: to receive or to mark")),
+            ("all", pgettext_lazy("list filter", "All")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.state() != "to_handle":
+            return queryset
+        return queryset.filter(status=Booking.Status.BOOKED)
+
+
 class VisitForm(PortalForm):
     summary = forms.CharField(label=_("Visit summary"), widget=forms.Textarea, required=False)
 
@@ -201,7 +228,7 @@ def may_make_charity_request(booking: Booking, user) -> bool:
 
 
 @admin.register(Booking)
-class BookingAdmin(ShapedSearchMixin, PortalModelAdmin):
+class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
     list_display = (
         "number",
         "visit_time",
@@ -214,6 +241,7 @@ class BookingAdmin(ShapedSearchMixin, PortalModelAdmin):
         "appeal",
     )
     list_filter = (
+        VisitStateFilter,
         "status",
         "manager",
         ConflictFilter,

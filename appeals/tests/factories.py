@@ -2,12 +2,21 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from appeals import enums
+from appeals import deadlines, enums
 from appeals.models import Appeal, Category
 from pkop_portal import access_codes
 
 VALID_IIN = "870101300009"
 VALID_BIN = "980511400007"
+
+
+def _answer_working_days(o) -> int | None:
+    """As appeals.workflow.appeal_answer stores it, for an appeal made here as answered."""
+    if getattr(o, "status", None) != enums.Status.ANSWERED or not getattr(o, "answered_at", None):
+        return None
+    return deadlines.appeal_answer_working_days(
+        registration_date=o.registration_date, answered_at=o.answered_at
+    )
 
 
 class AppealFactory(factory.django.DjangoModelFactory):
@@ -41,6 +50,7 @@ class AppealFactory(factory.django.DjangoModelFactory):
     access_code_hash = factory.LazyAttribute(
         lambda o: access_codes.hash_access_code(number=o.number, code=o.code)
     )
+    answer_working_days = factory.LazyAttribute(_answer_working_days)
 
 
 def staff_user(username: str, group: str, email: str = "") -> User:

@@ -93,7 +93,7 @@ def test_each_group_sees_only_its_appeals(client):
     mine = AppealFactory(executor=executor)
     AppealFactory()
     client.force_login(executor)
-    listed = client.get(URL).context["cl"].result_list
+    listed = client.get(URL, follow=True).context["cl"].result_list  # lands on ?mine=1
     assert [a.pk for a in listed] == [mine.pk]
 
     client.logout()
@@ -105,7 +105,7 @@ def test_each_group_sees_only_its_appeals(client):
     assert client.get(URL + "add/").status_code == 403
 
 
-def test_changelist_masks_iin_and_phone_and_flags_overdue(client):
+def test_changelist_shows_no_iin_or_phone_and_flags_overdue(client):
     login(client, "head", "Head")
     AppealFactory(
         phone="+77011234567",
@@ -113,9 +113,8 @@ def test_changelist_masks_iin_and_phone_and_flags_overdue(client):
         status=enums.Status.IN_WORK,
     )
     html = client.get(URL).content.decode()
-    assert "8701******09" in html
-    assert VALID_IIN not in html
-    assert "+7701*****67" in html
+    for shown in (VALID_IIN, "8701******09", "+77011234567", "+7701*****67"):
+        assert shown not in html
     assert 'class="appeal-overdue"' in html
     overdue = client.get(URL + "?overdue=yes").context["cl"].result_count
     assert overdue == 1
@@ -160,7 +159,12 @@ def test_head_assigns_and_executor_answers_through_admin(client):
     client.force_login(executor)
     response = client.post(
         f"{URL}{appeal.pk}/workflow/answer/",
-        {"outcome": "satisfied", "reasoning": "Помощь оказана.", "legal_basis": "АППК ст. 76"},
+        {
+            "outcome": "satisfied",
+            "reasoning": "Помощь оказана.",
+            "legal_basis": "АППК ст. 76",
+            "confirm": "on",
+        },
         follow=True,
     )
     assert "Done: Answer." in response.content.decode()
@@ -258,8 +262,8 @@ def test_heads_executors_and_registrars_see_personal_data_in_full_on_the_change_
         assert '<div class="readonly">Айгерим Садыкова</div>' in page
         assert "aigerim@example.kz" in page
         # Lists stay masked for everyone.
-        listed = client.get(URL).content.decode()
-        assert "8701******09" in listed and VALID_IIN not in listed
+        listed = client.get(URL, follow=True).content.decode()
+        assert "Садыкова" in listed and VALID_IIN not in listed
 
 
 def test_analyst_cannot_find_an_appeal_by_personal_data(client):
@@ -315,7 +319,7 @@ def test_possible_repeats_panel_shows_only_appeals_the_viewer_may_see(client):
 # --- The redirect deadline for staff -----------------------------------------------------------
 
 
-def test_redirect_deadline_column_and_filter(client):
+def test_redirect_deadline_filter_and_change_page(client):
     login(client, "head", "Head")
     today = workdays.local_now().date()
     late = AppealFactory(redirect_due_date=today - timedelta(days=1))
@@ -324,11 +328,6 @@ def test_redirect_deadline_column_and_filter(client):
     executor = User.objects.create_user("ex", is_staff=True)
     AppealFactory(
         executor=executor, status=enums.Status.IN_WORK, redirect_due_date=today - timedelta(days=1)
-    )
-    html = client.get(URL).content.decode()
-    assert (
-        f'<strong class="appeal-redirect-overdue">{late.redirect_due_date:%d.%m.%Y} (overdue)'
-        in html
     )
     listed = client.get(URL + "?redirect=urgent").context["cl"].result_list
     assert sorted(a.pk for a in listed) == sorted([late.pk, soon.pk])
@@ -347,7 +346,7 @@ def test_referral_button_only_for_a_possible_crime_and_the_answer_after_it(clien
     login(client, "head", "Head")
     assert "appeal-action-refer" not in client.get(f"{URL}{plain.pk}/change/").content.decode()
     assert "appeal-action-refer" in client.get(f"{URL}{flagged.pk}/change/").content.decode()
-    answer = {"outcome": "explained", "reasoning": "r", "legal_basis": "l"}
+    answer = {"outcome": "explained", "reasoning": "r", "legal_basis": "l", "confirm": "on"}
     response = client.post(f"{URL}{flagged.pk}/workflow/answer/", answer)
     assert "record the referral" in response.content.decode()
     today = workdays.local_now().date()

@@ -32,15 +32,19 @@ def _appeals(executor):
     AppealFactory(due_date=today - timedelta(days=2), status=enums.Status.IN_WORK)
     AppealFactory(executor=executor, phone="+77011234567", full_name="Айгерим <b>Садыкова</b>")
     AppealFactory(full_name="", organisation_name="ТОО & Ко", redirect_due_date=today)
-    AppealFactory(is_anonymous=True, full_name="", iin="")
+    AppealFactory(is_anonymous=True, full_name="", iin="", subject="Тема <i>с</i> & знаками")
+    AppealFactory(executor=executor, status=enums.Status.ANSWERED, due_date=today - timedelta(9))
 
 
 @pytest.mark.parametrize("group", ["Head", "Analyst", "Executor"])
-@pytest.mark.parametrize("query", ["", "?q=семье", "?status__exact=registered&o=-2.1"])
+@pytest.mark.parametrize(
+    "query", ["", "?q=семье", "?status__exact=registered&o=-2.1", "?state=all&o=5.-1", "?mine=1"]
+)
 def test_rows_are_the_html_of_djangos_result_list(client, group, query):
     user = _viewer(client, group)
     _appeals(executor=user)
-    response = client.get(URL + query)
+    # An Executor's bare list opens on their own appeals (?mine=1).
+    response = client.get(URL + query, follow=True)
     assert response.status_code == 200
     cl = response.context["cl"]
     fast = cl.result_list_context()

@@ -100,9 +100,10 @@ def test_statistics_page_counts_from_the_data(head_client):
     )
     AppealFactory(status=enums.Status.ANSWERED, answered_on_time=False)
     html = head_client.get("/en/admin/appeals/appeal/statistics/").content.decode()
-    assert '<td id="stat-total">3</td>' in html
-    assert '<td id="stat-overdue">1</td>' in html
-    assert '<td id="stat-on-time">50.0 %</td>' in html
+    # This month's appeals (the default period); each figure links to its list.
+    assert _figure(html, "stat-summary-total") == "3"
+    assert _figure(html, "stat-summary-overdue") == "1"
+    assert _figure(html, "stat-summary-on-time-share") == "50&nbsp;%"
 
 
 def test_statistics_are_for_heads_and_analysts_only(client):
@@ -111,7 +112,16 @@ def test_statistics_are_for_heads_and_analysts_only(client):
     client.force_login(staff_user("an", "Analyst", "an@pkop.kz"))
     AppealFactory()
     html = client.get("/en/admin/appeals/appeal/statistics/").content.decode()
-    assert '<td id="stat-total">1</td>' in html
+    assert _figure(html, "stat-summary-total") == "1"
+
+
+def _figure(html: str, cell_id: str) -> str:
+    """The text of the link in the statistics cell `cell_id`."""
+    import re
+
+    match = re.search(rf'id="{cell_id}"><a href="[^"]*">([^<]*)</a></td>', html)
+    assert match, cell_id
+    return match.group(1)
 
 
 def test_daily_warning_lists_registered_appeals_near_their_redirect_deadline(

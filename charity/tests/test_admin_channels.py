@@ -50,7 +50,7 @@ def appeal(executor):
 
 
 def button(html: str) -> bool:
-    return 'class="appeal-action-to_charity"' in html
+    return "appeal-action-to_charity" in html
 
 
 # ----- From an appeal ------------------------------------------------------------------------

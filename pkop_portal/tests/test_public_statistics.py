@@ -46,7 +46,12 @@ def _received(category, day: date, n: int) -> None:
         AppealFactory(category=category, registration_date=day)
 
 
-def _answered(category, day: date, *, after: int, on_time: bool, answered_on=None) -> None:
+def _answered(
+    category, day: date, *, after: int, on_time: bool, answered_on=None, working_days=None
+) -> None:
+    """An appeal answered on `day` (or `answered_on`), registered `after` calendar days before;
+    the working days the workflow stored are `working_days`, by default `after` (so figures
+    do not depend on the weekdays of a year relative to today)."""
     registered = day - timedelta(days=after)
     AppealFactory(
         category=category,
@@ -54,6 +59,7 @@ def _answered(category, day: date, *, after: int, on_time: bool, answered_on=Non
         status=enums.Status.ANSWERED,
         answered_at=_local(answered_on or day),
         answered_on_time=on_time,
+        answer_working_days=after if working_days is None else working_days,
     )
 
 
@@ -136,6 +142,23 @@ def test_share_and_median_of_a_shown_category(categories):
     row = _row(public_statistics_compute(year=YEAR), 9, first)
     assert row["answered"] == {"value": 5, "hidden": False}
     assert (row["on_time_share"], row["median_days"]) == (80.0, 4)
+
+
+def test_median_is_of_working_days_not_calendar_days(categories):
+    first, _second = categories
+    # Registered ten calendar days before the answer, but only 6 or 7 working days of them.
+    for working_days in (6, 6, 7, 7, 7):
+        _answered(first, date(YEAR, 10, 20), after=10, on_time=True, working_days=working_days)
+    row = _row(public_statistics_compute(year=YEAR), 10, first)
+    assert (row["answered"]["value"], row["median_days"]) == (5, 7)
+    assert _month(public_statistics_compute(year=YEAR), 10)["total"]["median_days"] == 7
+
+
+def test_page_says_working_days(client, categories):
+    _received(categories[0], date(YEAR, 3, 2), 5)
+    page = client.get(_url(year=YEAR)).content.decode()
+    assert "Median working days to answer</th>" in page
+    assert "calendar days" not in page
 
 
 def test_not_answered_status_is_not_counted_as_answered(categories):

@@ -226,7 +226,9 @@ def test_a_login_drops_nothing_but_a_real_edit_of_a_user_does(query_count):
 
     from appeals.admin import filter_users
 
-    user = get_user_model().objects.create_user("officer", password="pw-Long-enough-1")
+    user = get_user_model().objects.create_user(
+        "officer", password="pw-Long-enough-1", is_staff=True
+    )
     assert [u.username for u in filter_users()] == ["officer"]
     refdata.memo(("tests", "page"), lambda: "html")
     update_last_login(None, user)  # what every login does: save(update_fields=["last_login"])

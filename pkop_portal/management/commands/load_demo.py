@@ -16,6 +16,7 @@ from django.test.utils import override_settings
 from appeals.demo import appeal_demo_load
 from charity.demo import charity_demo_load
 from hotline.demo import hotline_demo_load
+from pkop_portal.models import StaffProfile
 from reception.demo import reception_demo_load
 
 # The demo appeals notify their (fictitious) applicants through the outbox like real ones: the
@@ -35,6 +36,15 @@ class StaffLogin:
     created: bool
 
 
+# The demo Head's position, under their name on the answers they sign.
+DEMO_HEAD_POSITION = {
+    "position_kk": "Азаматтардың өтініштерімен жұмыс бөлімінің басшысы",
+    "position_ru": "Руководитель отдела по работе с обращениями граждан",
+    "position_en": "Head of the Citizens' Appeals Department",
+    "position_zh_hans": "公民诉求工作部负责人",
+}
+
+
 def demo_staff_user() -> StaffLogin:
     """Create the demo superuser (group Head) once; set DJANGO_DEMO_ADMIN_PASSWORD when given.
 
@@ -47,9 +57,15 @@ def demo_staff_user() -> StaffLogin:
     if user is None:
         password = wanted or secrets.token_urlsafe(12)
         user = user_model.objects.create_superuser(
-            username=username, email=f"{username}@localhost", password=password
+            username=username,
+            email=f"{username}@localhost",
+            password=password,
+            # An answer is signed with the officer's full name and position.
+            first_name="Ерлан",
+            last_name="Сейтқали",
         )
         user.groups.set(Group.objects.filter(name="Head"))
+        StaffProfile.objects.create(user=user, **DEMO_HEAD_POSITION)
         shown = FROM_ENVIRONMENT if wanted else password
         return StaffLogin(username=username, password=shown, created=True)
     if wanted:
