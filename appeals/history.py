@@ -16,6 +16,7 @@ from appeals import enums
 from appeals.models import Appeal, AppealEvent
 from pkop_portal.history import (
     HistoryRow,
+    actor_name,
     change,
     choice,
     date_text,
@@ -124,15 +125,11 @@ def appeal_history(*, appeal: Appeal) -> list[HistoryRow]:
             changes.append(f"{_label('rating_satisfied')}: {answer}")
         if after is not None:
             status = after
-        actor = by_id.get(event.by_id)
-        if actor is not None:
-            who = person_full(actor)
-        else:
-            who = _("Applicant") if kind in APPLICANT_KINDS else ""
+        own = _("Applicant") if kind in APPLICANT_KINDS else ""
         rows.append(
             HistoryRow(
                 at=local_stamp(event.at),
-                who=who,
+                who=actor_name(by_id.get(event.by_id), own),
                 what=event.get_kind_display(),
                 kind=event.kind,
                 changes=changes,

@@ -429,6 +429,9 @@ def _staff() -> dict:
             user.set_unusable_password()
             user.save()
             user.groups.add(Group.objects.get(name=group))
+        elif not user.get_full_name().strip():  # made by an earlier demo without names
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
         users[role] = user
     return users
 
@@ -636,7 +639,14 @@ def _history(sample, request, received_at, clock, officer, documents) -> None:
     """Documents, messages, assessment and the history rows of the steps before the committee."""
     if sample.state == S.SUBMITTED:
         return
-    _event(request, K.ASSIGNED, received_at + timedelta(hours=2), by=officer)
+    _event(
+        request,
+        K.ASSIGNED,
+        received_at + timedelta(hours=2),
+        by=officer,
+        field="officer",  # as charity.services.workflow.request_assign writes it
+        new_value=officer.get_username(),
+    )
     sent = ["id_card", "household_composition"]
     if sample.state == S.UNDER_REVIEW:
         sent.append("medical")

@@ -27,6 +27,7 @@ from pkop_portal.deadlines import EVENT_DATE_FORMAT
 from pkop_portal.formats import tenge
 from pkop_portal.history import (
     HistoryRow,
+    actor_name,
     change,
     choice,
     date_text,
@@ -34,7 +35,6 @@ from pkop_portal.history import (
     local_stamp,
     named,
     none_word,
-    person_full,
     users_named,
     value,
     yes_no,
@@ -180,15 +180,11 @@ def request_history(*, request: CharityRequest) -> list[HistoryRow]:
             what = _("Decision recorded")
         elif kind == Kind.NOTE and event.by_id is None and note == CODE_SENT_NOTE:
             note = _("New access code sent")
-        actor = by_id.get(event.by_id)
-        if actor is not None:
-            who = person_full(actor)
-        else:
-            who = _("Applicant") if kind in APPLICANT_KINDS else ""
+        own = _("Applicant") if kind in APPLICANT_KINDS else ""
         rows.append(
             HistoryRow(
                 at=local_stamp(event.at),
-                who=who,
+                who=actor_name(by_id.get(event.by_id), own),
                 what=what,
                 kind=kind,
                 changes=changes,

@@ -130,6 +130,8 @@ def seeded_reference_data(transactional_db):
     for module in (
         "pkop_portal.migrations.0002_seed_lines_groups_calendar",
         "appeals.migrations.0003_staff_group_permissions",
+        # The internal note's right of Registrars, Executors and Heads.
+        "appeals.migrations.0008_note_permission",
         "notifications.migrations.0002_staff_group_permissions",
         "reception.migrations.0002_staff_group_permissions",
         "pkop_portal.migrations.0004_seed_consent_texts",

@@ -94,7 +94,9 @@ def test_the_queue_and_the_booking_list_fit_1366_pixels(browser: Browser, live_s
     expect(page.locator("#changelist-filter")).to_be_visible()
     expect(page.locator("#result_list tbody tr")).to_have_count(12)
     expect(page.locator("#result_list .appeal-overdue").first).to_be_visible()
-    expect(page.locator("#nav-sidebar")).to_be_visible()  # both sidebars open
+    # The queue opens without the app sidebar (pkop_portal.admin_base.WorkListMixin): its
+    # columns get the screen's width.
+    expect(page.locator("#nav-sidebar")).to_have_count(0)
     assert_no_sideways_scroll(page)
 
     page.goto(f"{live_server.url}/{language}/admin/reception/booking/")

@@ -456,7 +456,9 @@ class ReportAdmin(HotlineModelAdmin):
         # Django's history is the admin log, where the hotline never writes: the report's
         # history is on its page.
         report = self.get_object(request, object_id)
-        return redirect(reverse("admin:hotline_report_change", args=[report.pk]) + "#hotline-history")
+        return redirect(
+            reverse("admin:hotline_report_change", args=[report.pk]) + "#hotline-history"
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

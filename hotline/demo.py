@@ -25,6 +25,8 @@ K = ReportEvent.Kind
 OFFICER = "demo.compliance"
 HEAD = "demo.compliance.head"
 USERS = {OFFICER: "Compliance officer", HEAD: "Compliance head"}
+# Their names, as the report's page shows who did what (pkop_portal.history).
+NAMES = {OFFICER: ("Марат", "Жунусов"), HEAD: ("Сауле", "Ахметова")}
 
 # (status, received days ago, category, language, description, conclusion)
 SAMPLES = [
@@ -62,15 +64,21 @@ def _users() -> tuple[dict, list[DemoLogin]]:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             password = secrets.token_urlsafe(12)
+            first, last = NAMES[username]
             user = user_model.objects.create_user(
                 username=username,
                 email=f"{username}@localhost",
                 password=password,
                 is_staff=True,
+                first_name=first,
+                last_name=last,
             )
             with guards.trusted():  # set-up code: may seed the Compliance groups
                 user.groups.set(Group.objects.filter(name=group))
             logins.append(DemoLogin(username=username, password=password))
+        elif not user.get_full_name().strip():  # made by an earlier demo without names
+            user.first_name, user.last_name = NAMES[username]
+            user.save(update_fields=["first_name", "last_name"])
         users[username] = user
     return users, logins
 
@@ -106,7 +114,9 @@ def _report(status, days, category, language, description, conclusion, users) ->
         report.severity = enums.Severity.MEDIUM
         report.retaliation_risk = enums.RetaliationRisk.LOW
         report.investigator = officer
-        events += [(K.TRIAGED, officer, ""), (K.ASSIGNED, head, OFFICER)]
+        # The notes as hotline.services.workflow writes them (severity/risk, the username).
+        triage = f"-/- → {report.severity}/{report.retaliation_risk}"
+        events += [(K.TRIAGED, officer, triage), (K.ASSIGNED, head, OFFICER)]
         events.append((K.INVESTIGATION, officer, ""))
     if conclusion:
         report.conclusion = conclusion

@@ -22,13 +22,13 @@ from hotline import enums
 from hotline.models import Report, ReportEvent
 from pkop_portal.history import (
     HistoryRow,
+    actor_name,
     change,
     choice,
     field_label,
     local_stamp,
     named,
     none_word,
-    person_full,
     users_named,
     value,
     yes_no,
@@ -110,9 +110,10 @@ def report_history(*, events: Iterable[ReportEvent]) -> list[HistoryRow]:
             investigator, note = new, ""
         elif kind == Kind.EXCLUDED and note.strip():
             username, note = _excluded(note)
-            changes.append(value(_label("excluded_officers"), named(username, by_username, none)))
-            if username == investigator:
-                changes.append(change(_label("investigator"), named(username, by_username, none), none))
+            officer = named(username, by_username, none)
+            changes.append(value(_label("excluded_officers"), officer))
+            if username == investigator:  # the service takes the report off them
+                changes.append(change(_label("investigator"), officer, none))
                 investigator = ""
         elif kind == Kind.REFERRED and (found := REFERRAL.fullmatch(note.strip())):
             changes.append(value(_label("referred_on"), found["on"]))
@@ -122,14 +123,11 @@ def report_history(*, events: Iterable[ReportEvent]) -> list[HistoryRow]:
             on = found["state"] == "on"
             changes.append(change(_label("legal_hold"), yes_no(not on), yes_no(on)))
             note = found["reasons"]
-        if event.by_id is not None:
-            who = person_full(event.by)
-        else:
-            who = _("Reporter") if kind in REPORTER_KINDS else ""
+        own = _("Reporter") if kind in REPORTER_KINDS else ""
         rows.append(
             HistoryRow(
                 at=local_stamp(event.at),
-                who=who,
+                who=actor_name(event.by, own),
                 what=event.get_kind_display(),
                 kind=kind,
                 changes=changes,

@@ -234,9 +234,14 @@ def _index_with_dashboard(request, extra_context=None):
 
 
 def _app_list_in_order(request, app_label=None):
+    """The app list in order of use, built only when a page reads it: every admin page's
+    context carries it (AdminSite.each_context) for the nav sidebar, which the work lists
+    (admin_base.WorkListMixin) do not show; building it checks every model's permissions."""
+    from django.utils.functional import SimpleLazyObject
+
     from pkop_portal import dashboard
 
-    return dashboard.apps_in_order(_site_get_app_list(request, app_label))
+    return SimpleLazyObject(lambda: dashboard.apps_in_order(_site_get_app_list(request, app_label)))
 
 
 admin.site.index = _index_with_dashboard

@@ -41,6 +41,12 @@ def person_full(user) -> str:
     return " ".join(user.get_full_name().split()) or user.get_username()
 
 
+def actor_name(user, otherwise: str = "") -> str:
+    """Who wrote a row: the officer's full name, else `otherwise` (the applicant's word for
+    their own rows, "" for the system's)."""
+    return person_full(user) if user is not None else otherwise
+
+
 def person_short(user) -> str:
     """A staff member as "A. Seitkali" (first initial, last name), else the full name, else
     the username."""

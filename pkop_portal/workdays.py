@@ -80,16 +80,40 @@ def next_working_day(day: date) -> date:
     return add_working_days(day, 1)
 
 
+def _year_working_counts(year: int) -> tuple[int, ...]:
+    """counts[i]: the working days among the first i days of `year` (i = 0 … its length),
+    built once per year from _is_working and kept until the calendar (or any reference data)
+    changes (pkop_portal.refdata.memo)."""
+
+    def build() -> tuple[int, ...]:
+        first = date(year, 1, 1)
+        overrides = _overrides(first, date(year, 12, 31))
+        counts = [0]
+        for offset in range((date(year + 1, 1, 1) - first).days):
+            counts.append(counts[-1] + _is_working(first + timedelta(days=offset), overrides))
+        return tuple(counts)
+
+    return refdata.memo(("pkop_portal.workdays.year", year), build)
+
+
+def _working_through(day: date) -> int:
+    """Working days of `day`'s year up to and including `day`."""
+    return _year_working_counts(day.year)[day.timetuple().tm_yday]
+
+
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    """Working days after `start` up to and including `end` (0 if end <= start).
+
+    Read from per-year running counts (_year_working_counts): a few lookups however far apart
+    the dates are (a work queue counts the days left of every appeal on its page)."""
     if end <= start:
         return 0
-    overrides = _overrides(start, end)
-    return sum(
-        1
-        for offset in range(1, (end - start).days + 1)
-        if _is_working(start + timedelta(days=offset), overrides)
-    )
+    if start.year == end.year:
+        return _working_through(end) - _working_through(start)
+    days = _year_working_counts(start.year)[-1] - _working_through(start)
+    for year in range(start.year + 1, end.year):
+        days += _year_working_counts(year)[-1]
+    return days + _working_through(end)
 
 
 def local_now() -> datetime:

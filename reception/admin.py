@@ -30,8 +30,8 @@ from pkop_portal.admin_base import (
 from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, code_number
 from pkop_portal.forms import FormKeyField, PortalForm, new_form_key
 from pkop_portal.masking import mask_iin
-from reception import selectors, services
-from reception.models import Absence, Booking, BookingEvent, Manager, ScheduleRule, Slot
+from reception import history, selectors, services
+from reception.models import Absence, Booking, Manager, ScheduleRule, Slot
 from reception.slots import slots_generate
 
 
@@ -156,15 +156,7 @@ class SlotAdmin(PortalModelAdmin):
         )
 
 
-class BookingEventInline(PortalTabularInline):
-    model = BookingEvent
-    extra = 0
-    can_delete = False
-    fields = ("at", "status", "by", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+# A booking's history is shown in words on its page (reception.history), not as raw rows.
 
 
 class ConflictFilter(admin.SimpleListFilter):
@@ -264,7 +256,6 @@ class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
         names=("full_name",),
     )
     ordering = ("slot__starts_at", "seat")
-    inlines = (BookingEventInline,)
     actions = ("cancel_by_staff", "mark_no_show")
     # The manage link's nonce (half of its secret, the key being the other) and its hash are
     # never shown; nor the form key of the booking form.
@@ -463,6 +454,9 @@ class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
             (reverse("admin:reception_booking_visit", args=[object_id]), _("Mark: attended")),
         ]
         booking = Booking.objects.filter(pk=object_id).first()
+        if booking is not None:
+            # The history in words (reception.history: one query), after the booking's fields.
+            extra_context["history_rows"] = history.booking_history(booking=booking)
         if booking is not None and may_make_charity_request(booking, request.user):
             extra_context["booking_actions"].append(
                 (

@@ -81,6 +81,41 @@ def test_working_days_between_counts_after_start_up_to_end():
     assert workdays.working_days_between(date(2026, 3, 27), date(2026, 3, 20)) == 0
 
 
+def test_working_days_between_is_the_day_by_day_count_across_years_and_overrides():
+    """The running counts per year give what a walk over every day gives: within a year,
+    across one and two New Years, from and to a holiday, a weekend or an override."""
+    CalendarDay.objects.create(date=date(2026, 12, 5), is_working=True, note="working Saturday")
+    CalendarDay.objects.create(date=date(2027, 1, 4), is_working=False, note="day off")
+
+    def walked(start, end):
+        days = (end - start).days
+        return sum(
+            workdays.is_working_day(date.fromordinal(start.toordinal() + n))
+            for n in range(1, days + 1)
+        )
+
+    days = [
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 3, 20),
+        date(2026, 3, 24),
+        date(2026, 12, 4),
+        date(2026, 12, 5),
+        date(2026, 12, 16),
+        date(2026, 12, 31),
+        date(2027, 1, 1),
+        date(2027, 1, 4),
+        date(2027, 3, 15),
+    ]
+    for start in days:
+        for end in days:
+            assert workdays.working_days_between(start, end) == (
+                walked(start, end) if end > start else 0
+            ), (start, end)
+    assert workdays.working_days_between(date(2026, 12, 4), date(2026, 12, 5)) == 1
+
+
 @pytest.mark.parametrize(
     ("received", "registered"),
     [
