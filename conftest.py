@@ -47,6 +47,15 @@ class RaceResult:
 
 
 @pytest.fixture
+def in_english():
+    """The test runs in English (labels compared as text)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def race():
     """`race(calls)`: start every callable in its own thread at the same moment (a barrier),
     wait for all, return a RaceResult. Each thread closes its own database connection.

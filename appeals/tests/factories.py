@@ -53,10 +53,13 @@ class AppealFactory(factory.django.DjangoModelFactory):
     answer_working_days = factory.LazyAttribute(_answer_working_days)
 
 
-def staff_user(username: str, group: str, email: str = "") -> User:
-    """An active staff member of one group, fresh from the database (empty permission cache)."""
+def staff_user(
+    username: str, group: str, email: str = "", *, first: str = "", last: str = ""
+) -> User:
+    """An active staff member of one group, fresh from the database (empty permission cache);
+    named `first` `last` (by default the username as first name)."""
     user = User.objects.create_user(
-        username, email=email, is_staff=True, first_name=username.title()
+        username, email=email, is_staff=True, first_name=first or username.title(), last_name=last
     )
     user.groups.add(Group.objects.get(name=group))
     return User.objects.get(pk=user.pk)

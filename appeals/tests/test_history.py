@@ -4,38 +4,29 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.utils import translation
 
 from appeals import enums, history, workflow
 from appeals.models import AppealEvent, Category
-from appeals.tests.factories import AppealFactory
+from appeals.tests.factories import AppealFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Almaty")
 URL = "/en/admin/appeals/appeal/"
 
 
-def person(username, group, first, last):
-    user = User.objects.create_user(username, is_staff=True, first_name=first, last_name=last)
-    user.groups.add(Group.objects.get(name=group))
-    return User.objects.get(pk=user.pk)
-
-
 @pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+def _english(in_english):
+    """Every test here compares English labels."""
 
 
 @pytest.fixture
 def head():
-    return person("u-head-7", "Head", "Dana", "Kairatova")
+    return staff_user("u-head-7", "Head", first="Dana", last="Kairatova")
 
 
 @pytest.fixture
 def executor():
-    return person("u-exec-7", "Executor", "Aset", "Seitkali")
+    return staff_user("u-exec-7", "Executor", first="Aset", last="Seitkali")
 
 
 def registered_appeal(registrar=None):
@@ -104,7 +95,7 @@ def test_history_says_who_did_what_and_what_changed_in_words(head, executor, clo
 
 
 def test_reassignment_names_both_executors_and_keeps_the_status(head, executor, clock):
-    other = person("u-exec-8", "Executor", "Aruzhan", "Bekova")
+    other = staff_user("u-exec-8", "Executor", first="Aruzhan", last="Bekova")
     appeal = registered_appeal()
     clock.set(datetime(2027, 1, 5, 10, 30, tzinfo=LOCAL))
     workflow.appeal_assign(appeal_id=appeal.pk, by=head, executor=executor)

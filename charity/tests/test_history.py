@@ -4,9 +4,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.utils import translation
+from django.contrib.auth.models import User
 
+from appeals.tests.factories import staff_user
 from charity import enums, history
 from charity.models import RequestEvent
 from charity.services import workflow
@@ -18,26 +18,19 @@ K = RequestEvent.Kind
 REQUESTS = "/en/admin/charity/charityrequest/"
 
 
-def person(username, group, first, last):
-    user = User.objects.create_user(username, is_staff=True, first_name=first, last_name=last)
-    user.groups.add(Group.objects.get(name=group))
-    return User.objects.get(pk=user.pk)
-
-
 @pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+def _english(in_english):
+    """Every test here compares English labels."""
 
 
 @pytest.fixture
 def officer():
-    return person("h5-officer", "Charity officer", "Dinara", "Esimova")
+    return staff_user("h5-officer", "Charity officer", first="Dinara", last="Esimova")
 
 
 @pytest.fixture
 def head():
-    return person("h5-head", "Head", "Dana", "Kairatova")
+    return staff_user("h5-head", "Head", first="Dana", last="Kairatova")
 
 
 def submitted(clock, to_follow=("income", "id_card")):
@@ -176,7 +169,7 @@ def test_documents_sent_later_are_named_and_the_status_is_said_once(clock):
 
 
 def test_the_history_costs_at_most_three_queries_whatever_its_length(officer, clock, query_count):
-    other = person("h5-other", "Charity officer", "Aruzhan", "Bekova")
+    other = staff_user("h5-other", "Charity officer", first="Aruzhan", last="Bekova")
     request = submitted(clock)
     workflow.request_assign(request_id=request.pk, officer=officer, by=officer)
     short, _ = query_count(lambda: history.request_history(request=request))

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import translation
 
+from appeals.tests.factories import staff_user
 from hotline import history
 from hotline.models import ReportEvent
 from hotline.services import retention, workflow
@@ -19,28 +19,19 @@ LOCAL = ZoneInfo("Asia/Almaty")
 K = ReportEvent.Kind
 
 
-def staff(username, group, first="", last=""):
-    user = get_user_model().objects.create_user(
-        username=username, is_staff=True, first_name=first, last_name=last
-    )
-    user.groups.set(Group.objects.filter(name=group))
-    return get_user_model().objects.get(pk=user.pk)
-
-
 @pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+def _english(in_english):
+    """Every test here compares English labels."""
 
 
 @pytest.fixture
 def officer():
-    return staff("h5-officer", "Compliance officer", "Marat", "Zhunusov")
+    return staff_user("h5-officer", "Compliance officer", first="Marat", last="Zhunusov")
 
 
 @pytest.fixture
 def head():
-    return staff("h5-head", "Compliance head", "Saule", "Akhmetova")
+    return staff_user("h5-head", "Compliance head", first="Saule", last="Akhmetova")
 
 
 def received(clock):
@@ -123,7 +114,8 @@ def test_excluding_the_investigator_names_them_and_takes_the_report_off_them(off
 
 
 def test_no_username_is_shown_even_for_an_account_without_a_name(head, clock):
-    nameless = staff("h5-nameless", "Compliance officer")
+    nameless = get_user_model().objects.create_user("h5-nameless", is_staff=True)
+    nameless.groups.set(Group.objects.filter(name="Compliance officer"))
     report = received(clock)
     workflow.report_acknowledge(report_id=report.pk, by=nameless)
     workflow.report_assign(report_id=report.pk, by=head, investigator=nameless)
@@ -158,7 +150,7 @@ def test_the_history_costs_one_query_for_the_names_whatever_its_length(
     workflow.report_assign(report_id=report.pk, by=head, investigator=officer)
     events = list(report.events.select_related("by"))
     short, _ = query_count(lambda: history.report_history(events=events))
-    other = staff("h5-other", "Compliance officer", "Aruzhan", "Bekova")
+    other = staff_user("h5-other", "Compliance officer", first="Aruzhan", last="Bekova")
     for _n in range(5):
         workflow.report_assign(report_id=report.pk, by=head, investigator=other)
         workflow.report_assign(report_id=report.pk, by=head, investigator=officer)

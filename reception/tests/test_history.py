@@ -4,9 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.utils import translation
 
+from appeals.tests.factories import staff_user
 from reception import history, services
 from reception.models import Booking, BookingEvent
 from reception.tests.factories import BookingFactory, SlotFactory
@@ -18,18 +17,13 @@ VISIT = datetime(2027, 1, 12, 10, 0, tzinfo=LOCAL)
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+def _english(in_english):
+    """Every test here compares English labels."""
 
 
 @pytest.fixture
 def secretary():
-    user = User.objects.create_user(
-        "h5-secretary", is_staff=True, first_name="Elena", last_name="Kim"
-    )
-    user.groups.add(Group.objects.get(name="Reception secretary"))
-    return User.objects.get(pk=user.pk)
+    return staff_user("h5-secretary", "Reception secretary", first="Elena", last="Kim")
 
 
 def booked(clock) -> Booking:
