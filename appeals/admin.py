@@ -19,6 +19,7 @@ from appeals import (
     enums,
     exports,
     history,
+    identity,
     receipts,
     selectors,
     services,
@@ -176,6 +177,7 @@ PERSON_FIELDS = ("registered_by_name", "executor_name")
 MASKED_FIELDS = {
     "full_name": "full_name_masked",
     "iin": "iin_masked",
+    "id_document_number": "id_document_number_masked",
     "address": "address_masked",
     "phone": "phone_masked",
     "email": "email_masked",
@@ -306,6 +308,8 @@ class AppealAdmin(admin_queue.QueueAdminMixin, WorkListMixin, ShapedSearchMixin,
                     "applicant_type",
                     "full_name",
                     "iin",
+                    "id_document_kind",
+                    "id_document_number",
                     "organisation_name",
                     "bin",
                     "address",
@@ -427,6 +431,10 @@ class AppealAdmin(admin_queue.QueueAdminMixin, WorkListMixin, ShapedSearchMixin,
     @admin.display(description=_("IIN"))
     def iin_masked(self, obj):
         return mask_iin(obj.iin)
+
+    @admin.display(description=_("identity document number"))
+    def id_document_number_masked(self, obj):
+        return identity.mask_document_number(obj.id_document_number)
 
     @admin.display(description=_("postal address"))
     def address_masked(self, obj):

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from appeals import enums
+from appeals import enums, identity
 from appeals.forms import CategoryChoiceField, MultipleFileField, no_html
 from appeals.models import Appeal, Category
 from pkop_portal.forms import FormKeyField, PhoneField, PortalForm, column_length
@@ -31,6 +31,17 @@ class RegistrationForm(PortalForm):
     applicant_type = forms.ChoiceField(label=_("Applicant"), choices=enums.ApplicantType.choices)
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     iin = forms.CharField(label=_("IIN"), max_length=12, required=False)
+    id_document_kind = forms.ChoiceField(
+        label=_("Identity document (no IIN)"),
+        choices=[("", "—"), *identity.IdDocumentKind.choices],
+        required=False,
+        help_text=_("For an applicant without an IIN (a foreign national), in place of it."),
+    )
+    id_document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=column_length(Appeal, "id_document_number"),
+        required=False,
+    )
     organisation_name = forms.CharField(
         label=_("Organisation name"), max_length=300, required=False
     )
@@ -82,9 +93,28 @@ class RegistrationForm(PortalForm):
                 validate_bin(data["bin"])
             except forms.ValidationError as exc:
                 self.add_error("bin", exc)
+        self._clean_id_document(data)
         if not data.get("is_anonymous") and not data.get("full_name"):
             self.add_error("full_name", _("Give the applicant's name, or mark it anonymous."))
         return data
+
+    def clean_id_document_number(self):
+        return identity.clean_document_number(self.cleaned_data["id_document_number"])
+
+    def _clean_id_document(self, data):
+        """A document is given with its kind and number, and only when there is no IIN."""
+        kind, number = data.get("id_document_kind"), data.get("id_document_number")
+        if "id_document_number" in self.errors:
+            return
+        if kind and not number:
+            self.add_error("id_document_number", _("Give the number of the identity document."))
+        elif number and not kind:
+            self.add_error("id_document_kind", _("Choose the kind of identity document."))
+        elif number and data.get("iin"):
+            self.add_error(
+                "id_document_number",
+                _("Give either an IIN or an identity document, not both."),
+            )
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -3,15 +3,17 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from appeals import enums
+from appeals import enums, identity
 from appeals.models import Appeal, Category
 from pkop_portal import refdata
 from pkop_portal.forms import (
     BINField,
     ConsentFormMixin,
     FormKeyField,
+    HoneypotField,
     IINField,
     MultipleFileField,
     PhoneField,
@@ -38,6 +40,60 @@ active_categories = refdata.register(
 )
 
 
+# What each kind of appeal is (APPK of the Republic of Kazakhstan), shown under its choice
+# before anything is sent, so the applicant need not know the law's terms.
+KIND_HINTS = {
+    enums.Kind.STATEMENT: _(
+        "You ask for help to exercise your rights or those of others, or tell us that a law "
+        "or rule was broken."
+    ),
+    enums.Kind.COMPLAINT: _(
+        "Your rights, freedoms or lawful interests were violated and you ask for them to be "
+        "restored."
+    ),
+    enums.Kind.PROPOSAL: _("You suggest how to improve the company's work, rules or services."),
+    enums.Kind.INFORMATION_REQUEST: _(
+        "You ask for information or an explanation on a question the company deals with."
+    ),
+    enums.Kind.RESPONSE: _(
+        "You give your opinion on a decision or a draft the company put up for discussion."
+    ),
+    enums.Kind.REPORT: _("You let us know about something, without asking us to act."),
+}
+
+
+class HintedRadioSelect(forms.RadioSelect):
+    """Radios with a hint under each choice (`hints`: value -> text), tied to its radio by
+    aria-describedby; templates read it as `radio.data.hint` / `radio.data.hint_id`."""
+
+    def __init__(self, *args, hints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hints = hints or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        hint = self.hints.get(value)
+        if hint and option["attrs"].get("id"):
+            option["hint"] = hint
+            option["hint_id"] = f"{option['attrs']['id']}_hint"
+            option["attrs"]["aria-describedby"] = option["hint_id"]
+        return option
+
+
+# Required only for some applicants (clean() decides, the page shows them only to those):
+# marked required on the page although the field itself accepts an empty value.
+CONDITIONALLY_REQUIRED = ("iin", "organisation_name", "bin", "cosigners_count")
+
+
+class MarkedRequiredBoundField(forms.BoundField):
+    """A field shown with crispy-forms' required marker; its own label (used in error
+    messages) stays as it is."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        self.label = format_html('{}<span class="asteriskField">*</span>', self.label)
+
+
 class AppealForm(ConsentFormMixin, PortalForm):
     """The appeal of an individual, a representative of a legal entity or an employee."""
 
@@ -58,8 +114,31 @@ class AppealForm(ConsentFormMixin, PortalForm):
     iin = IINField(
         label=_("IIN"),
         required=False,
-        help_text=_("12 digits. Representatives of organisations may leave it empty."),
+        help_text=_(
+            "12 digits. Required for individuals and employees of the company; a "
+            "representative of an organisation may leave it empty."
+        ),
     )
+    # === D2: an identity document instead of an IIN (appeals.identity) ===
+    no_iin = forms.BooleanField(
+        label=_("I have no IIN (for example, I am a foreign national)"),
+        required=False,
+        help_text=_("Then give the kind and the number of your identity document instead."),
+    )
+    id_document_kind = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=identity.IdDocumentKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    id_document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=column_length(Appeal, "id_document_number"),
+        required=False,
+        help_text=_("Latin letters and digits as printed in the document, for example E12345678."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    # === /D2 ===
     organisation_name = forms.CharField(
         label=_("Organisation name"),
         max_length=column_length(Appeal, "organisation_name"),
@@ -81,7 +160,13 @@ class AppealForm(ConsentFormMixin, PortalForm):
         choices=enums.PreferredContact.choices,
         initial=enums.PreferredContact.EMAIL,
     )
-    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=enums.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of appeal"),
+        choices=enums.Kind.choices,
+        # The first kind, as the drop-down list this replaced offered it.
+        initial=enums.Kind.STATEMENT,
+        widget=HintedRadioSelect(attrs={"class": "form-check-input"}, hints=KIND_HINTS),
+    )
     category = RefDataChoiceField(
         label=_("Subject area"), rows=active_categories, label_from_instance=lambda c: c.name
     )
@@ -103,13 +188,49 @@ class AppealForm(ConsentFormMixin, PortalForm):
         help_text=_("Up to 5 files: PDF, JPEG, PNG or DOCX, 10 MB each."),
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = HoneypotField()
     form_key = FormKeyField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in CONDITIONALLY_REQUIRED:
+            self.fields[name].bound_field_class = MarkedRequiredBoundField
 
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise ValidationError(_("This form could not be accepted."), code="honeypot")
         return ""
+
+    # === D2: an identity document instead of an IIN ===
+    def clean_id_document_number(self):
+        return identity.clean_document_number(self.cleaned_data["id_document_number"])
+
+    def _clean_identity(self, data):
+        """A person gives an IIN, or ticks "I have no IIN" and gives the kind and number of an
+        identity document. The part not chosen is hidden on the page: whatever it still holds
+        is neither checked nor kept (one or the other reaches the appeal, never both); a
+        representative of an organisation gives no document."""
+        kind = data.get("applicant_type")
+        person = kind and kind != enums.ApplicantType.LEGAL_ENTITY
+        if person and data.get("no_iin"):
+            self.errors.pop("iin", None)
+            data["iin"] = ""
+            if not data.get("id_document_kind") and "id_document_kind" not in self.errors:
+                self.add_error("id_document_kind", _("Choose the kind of identity document."))
+            if not data.get("id_document_number") and "id_document_number" not in self.errors:
+                self.add_error(
+                    "id_document_number", _("Give the number of your identity document.")
+                )
+            return
+        for name in ("id_document_kind", "id_document_number"):
+            self.errors.pop(name, None)
+            data[name] = ""
+        if person and not data.get("iin") and "iin" not in self.errors:
+            self.add_error(
+                "iin", _("Give your IIN, or tick “I have no IIN” and give an identity document.")
+            )
+
+    # === /D2 ===
 
     def clean(self):
         data = super().clean()
@@ -119,8 +240,7 @@ class AppealForm(ConsentFormMixin, PortalForm):
                 self.add_error("organisation_name", _("Give the name of the organisation."))
             if not data.get("bin") and "bin" not in self.errors:
                 self.add_error("bin", _("Give the BIN of the organisation."))
-        elif kind and not data.get("iin") and "iin" not in self.errors:
-            self.add_error("iin", _("Give your IIN."))
+        self._clean_identity(data)  # D2
         phone, email = data.get("phone"), data.get("email")
         if not phone and not email and "phone" not in self.errors and "email" not in self.errors:
             self.add_error("phone", _("Give a phone number or an e-mail address."))
@@ -133,7 +253,21 @@ class AppealForm(ConsentFormMixin, PortalForm):
                 self.add_error("preferred_contact", _("Give an e-mail address to get e-mail."))
         if data.get("is_collective") and not data.get("cosigners_count"):
             self.add_error("cosigners_count", _("Give the number of co-signers."))
+        self._drop_hidden_answers(data)
         return data
+
+    def _drop_hidden_answers(self, data):
+        """The organisation's fields are shown to its representatives only, the number of
+        co-signers to collective appeals only: what a browser that hid them still sent is
+        neither checked nor kept."""
+        hidden = []
+        if data.get("applicant_type") != enums.ApplicantType.LEGAL_ENTITY:
+            hidden += ["organisation_name", "bin"]
+        if not data.get("is_collective"):
+            hidden.append("cosigners_count")
+        for name in hidden:
+            self.errors.pop(name, None)
+            data[name] = None if name == "cosigners_count" else ""
 
 
 class RegistrationNumberField(forms.CharField):
@@ -195,8 +329,10 @@ class LostCodeForm(PortalForm):
 
     number = RegistrationNumberField()
     contact = forms.CharField(
-        label=_("IIN, phone number or e-mail address given in the appeal"),
-        # The longest of the three: an e-mail address.
+        label=_(
+            "IIN (or identity document number), phone number or e-mail address given in the appeal"
+        ),
+        # The longest of them: an e-mail address.
         max_length=column_length(Appeal, "email"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

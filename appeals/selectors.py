@@ -1,7 +1,9 @@
 """Reads of appeals for the public pages and the staff admin."""
 
 from django.db.models import Aggregate, Count, FloatField, Prefetch, Q
+from django.utils.crypto import constant_time_compare
 
+from appeals import identity
 from appeals.models import Appeal, AppealAttachment, AppealEvent
 from pkop_portal import access_codes
 from pkop_portal.code_reissue import contact_matches as _contact_matches
@@ -21,17 +23,26 @@ def appeal_get_for_applicant(*, number: str, code: str) -> Appeal | None:
 
 
 def appeal_find_by_contact(*, number: str, contact: str) -> Appeal | None:
-    """The appeal with registration `number` whose IIN, e-mail or phone on file is `contact`
-    (for a new access code), else None. An unknown number costs the same comparisons."""
+    """The appeal with registration `number` whose IIN (or, without one, identity document
+    number), e-mail or phone on file is `contact` (for a new access code), else None. An
+    unknown number costs the same comparisons."""
     number = _normalise_number(number)
-    appeal = Appeal.objects.filter(number=number).only("pk", "iin", "email", "phone").first()
+    appeal = (
+        Appeal.objects.filter(number=number)
+        .only("pk", "iin", "id_document_number", "email", "phone")
+        .first()
+    )
     matches = _contact_matches(
         typed=contact,
         iin=appeal.iin if appeal else "",
         email=appeal.email if appeal else "",
         phone=appeal.phone.as_e164 if appeal and appeal.phone else "",
     )
-    return appeal if appeal is not None and matches else None
+    # The document number is compared whatever the result above, as the others are.
+    on_file = appeal.id_document_number if appeal else ""
+    typed_document = identity.typed_document_number(contact)
+    document_matches = bool(on_file) and constant_time_compare(typed_document, on_file)
+    return appeal if appeal is not None and (matches or document_matches) else None
 
 
 def appeal_public_view(*, appeal_id: int) -> Appeal:
@@ -241,9 +252,11 @@ def appeal_statistics(*, queryset) -> dict:
     }
 
 
-def _repeat_candidates(*, iin: str, phone, category_id: int, registration_date):
-    """Appeals of the same person (IIN or phone) in the same category within 12 months,
-    or None when the applicant gave neither."""
+def _repeat_candidates(
+    *, iin: str, phone, category_id: int, registration_date, id_document_number: str = ""
+):
+    """Appeals of the same person (IIN, else identity document number; or phone) in the same
+    category within 12 months, or None when the applicant gave none of them."""
     from datetime import timedelta
 
     from django.db.models import Q
@@ -251,6 +264,8 @@ def _repeat_candidates(*, iin: str, phone, category_id: int, registration_date):
     same_person = Q()
     if iin:
         same_person |= Q(iin=iin)
+    elif id_document_number:
+        same_person |= Q(id_document_number=id_document_number)
     if phone:
         same_person |= Q(phone=phone)
     if not same_person:
@@ -267,6 +282,7 @@ def appeal_possible_repeats(*, appeal: Appeal, user=None, limit: int = 10):
     only those the user may see (appeal_list_for_staff)."""
     candidates = _repeat_candidates(
         iin=appeal.iin,
+        id_document_number=appeal.id_document_number,
         phone=appeal.phone,
         category_id=appeal.category_id,
         registration_date=appeal.registration_date,
@@ -282,22 +298,29 @@ def appeal_possible_repeats(*, appeal: Appeal, user=None, limit: int = 10):
     )
 
 
-# appeal_has_possible_repeat's statement for IIN and phone, IIN only, phone only.
+# appeal_has_possible_repeat's statement for a person's number (the IIN or an identity
+# document's) and phone, the number only, the phone only.
 _REPEAT_SQL = {
-    "both": "SELECT 1 FROM appeals_appeal WHERE (iin = %s OR phone = %s)"
+    ("iin", True): "SELECT 1 FROM appeals_appeal WHERE (iin = %s OR phone = %s)"
     " AND category_id = %s AND registration_date >= %s LIMIT 1",
-    "iin": "SELECT 1 FROM appeals_appeal WHERE iin = %s"
+    ("iin", False): "SELECT 1 FROM appeals_appeal WHERE iin = %s"
     " AND category_id = %s AND registration_date >= %s LIMIT 1",
-    "phone": "SELECT 1 FROM appeals_appeal WHERE phone = %s"
+    ("id_document_number", True): "SELECT 1 FROM appeals_appeal"
+    " WHERE (id_document_number = %s OR phone = %s)"
+    " AND category_id = %s AND registration_date >= %s LIMIT 1",
+    ("id_document_number", False): "SELECT 1 FROM appeals_appeal WHERE id_document_number = %s"
+    " AND category_id = %s AND registration_date >= %s LIMIT 1",
+    (None, True): "SELECT 1 FROM appeals_appeal WHERE phone = %s"
     " AND category_id = %s AND registration_date >= %s LIMIT 1",
 }
 
 
 def appeal_has_possible_repeat(
-    *, iin: str, phone: str, category_id: int, registration_date
+    *, iin: str, phone: str, category_id: int, registration_date, id_document_number: str = ""
 ) -> bool:
     """Whether an appeal about to be registered repeats one of the last 12 months (the same
-    rule as `_repeat_candidates`; `phone` in E.164 as stored).
+    rule as `_repeat_candidates`: the IIN, else the identity document number, or the phone;
+    `phone` in E.164 as stored).
 
     On the submission path, so written as one prepared statement instead of a queryset: the
     ORM's Q/lookup compilation cost more CPU than the index-backed query itself."""
@@ -305,14 +328,17 @@ def appeal_has_possible_repeat(
 
     from django.db import connection
 
-    if iin and phone:
-        sql, params = _REPEAT_SQL["both"], [iin, str(phone)]
-    elif iin:
-        sql, params = _REPEAT_SQL["iin"], [iin]
+    if iin:
+        person_column, params = "iin", [iin]
+    elif id_document_number:
+        person_column, params = "id_document_number", [id_document_number]
     elif phone:
-        sql, params = _REPEAT_SQL["phone"], [str(phone)]
+        person_column, params = None, []
     else:
         return False
+    if phone:
+        params.append(str(phone))
+    sql = _REPEAT_SQL[(person_column, bool(phone))]
     since = connection.ops.adapt_datefield_value(registration_date - timedelta(days=365))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, category_id, since])

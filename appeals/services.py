@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import enums, selectors
+from appeals import enums, identity, selectors
 from appeals.models import (
     Appeal,
     AppealAttachment,
@@ -55,6 +55,9 @@ class AppealInput:
     language: str
     full_name: str = ""
     iin: str = ""
+    # Without an IIN: the kind and number of an identity document (appeals.identity).
+    id_document_kind: str = ""
+    id_document_number: str = ""
     organisation_name: str = ""
     bin: str = ""
     address: str = ""
@@ -80,6 +83,8 @@ def appeal_input_from_form(data: dict, **extra) -> "AppealInput":
         text=data["text"],
         full_name=data["full_name"],
         iin=data["iin"],
+        id_document_kind=data.get("id_document_kind", ""),
+        id_document_number=data.get("id_document_number", ""),
         organisation_name=data["organisation_name"],
         bin=data["bin"],
         address=data["address"],
@@ -137,6 +142,28 @@ def _delete_files(names: list[str]) -> None:
     uploads.delete_stored(names)
 
 
+def _check_identity(data: AppealInput, *, from_web: bool) -> None:
+    """An identity document comes with its kind and a valid number, and only in place of an
+    IIN; on the portal a person (not a legal entity's representative) gives one or the other.
+    Raises ValidationError(code="id_document" | "iin_and_document" | "no_identity")."""
+    kind, number = data.id_document_kind, data.id_document_number
+    if kind or number:
+        if kind not in identity.IdDocumentKind.values or not number:
+            raise ValidationError(
+                _("Give the kind and the number of the identity document."), code="id_document"
+            )
+        identity.validate_document_number(number)
+        if data.iin:
+            raise ValidationError(
+                _("Give either an IIN or an identity document, not both."),
+                code="iin_and_document",
+            )
+    elif from_web and not data.iin and data.applicant_type != enums.ApplicantType.LEGAL_ENTITY:
+        raise ValidationError(
+            _("Give your IIN or, if you have none, an identity document."), code="no_identity"
+        )
+
+
 def appeal_recipient(appeal: Appeal) -> Recipient:
     """Where and how the applicant wants to hear about the appeal."""
     return Recipient(
@@ -170,10 +197,13 @@ def appeal_submit(
     (stored under the extension of their detected type); a "registered" history row. All in
     one transaction: the files are removed again if it rolls back.
     Side effects: an "appeal.registered" notification (outbox row) if the applicant gave a
-    contact. Raises ValidationError(code="no_contact" | "no_consent" | "file_type").
+    contact. Raises ValidationError(code="no_contact" | "no_consent" | "file_type" |
+    "id_document" | "iin_and_document" | "no_identity"): a person gives an IIN or, without one
+    (a foreign national), the kind and number of an identity document (`_check_identity`).
     """
     if registered_by is None and not (data.phone or data.email):
         raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
+    _check_identity(data, from_web=registered_by is None)
     if registered_by is None and consent is None:
         raise ValidationError(_("Consent to personal-data processing is required."), "no_consent")
     received_at = received_at or timezone.now()
@@ -199,6 +229,7 @@ def appeal_submit(
             # Checked before the number is taken, so the number's row lock is held briefly.
             possible_repeat = selectors.appeal_has_possible_repeat(
                 iin=data.iin,
+                id_document_number=data.id_document_number,
                 phone=data.phone,
                 category_id=data.category.pk,
                 registration_date=registration_date,
@@ -215,6 +246,8 @@ def appeal_submit(
                 applicant_type=data.applicant_type,
                 full_name=data.full_name,
                 iin=data.iin,
+                id_document_kind=data.id_document_kind,
+                id_document_number=data.id_document_number,
                 organisation_name=data.organisation_name,
                 bin=data.bin,
                 address=data.address,

@@ -21,8 +21,14 @@ from appeals.models import Appeal
 from pkop_portal import access_codes
 from pkop_portal.consent import consent_given
 from pkop_portal.form_pages import FORM_KEY_PLACEHOLDER, form_page
-from pkop_portal.ratelimits import over_limit
-from pkop_portal.tracking import track_login, tracked_id, tracked_remember
+from pkop_portal.ratelimits import form_limit, over_limit
+from pkop_portal.tracking import (
+    lost_code_page,
+    track_finish,
+    track_login,
+    tracked_id,
+    tracked_remember,
+)
 from pkop_portal.views import rate_limited
 
 SESSION_TRACKED = "appeals.tracked"
@@ -32,11 +38,22 @@ SESSION_TRACKED = "appeals.tracked"
 @require_http_methods(["GET", "POST"])
 def submit(request):
     if request.method == "POST":
-        if over_limit(request, group="appeals.submit", rate=settings.APPEALS_SUBMIT_RATE):
-            return rate_limited(request)
+        # Only appeals made count against the rate; forms with errors against a generous one.
+        limit = form_limit(
+            request,
+            group="appeals.submit",
+            rate=settings.APPEALS_SUBMIT_RATE,
+            rejected_rate=settings.APPEALS_SUBMIT_REJECTED_RATE,
+        )
         form = AppealForm(request.POST, request.FILES)
+        if wait := limit.rejected_wait():
+            return _render_submit(request, limit.refuse(form, wait), status=429)
         if form.is_valid():
             data = form.cleaned_data
+            wait = limit.accepted_wait()
+            # A resent form (double click, reload) still gets the receipt of what it created.
+            if wait and services.appeal_get_submitted(form_key=data["form_key"]) is None:
+                return _render_submit(request, limit.refuse(form, wait), status=429)
             try:
                 result = services.appeal_submit(
                     data=services.appeal_input_from_form(data, language=translation.get_language()),
@@ -46,6 +63,8 @@ def submit(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                if result.created:
+                    limit.accepted()
                 # No session is written here: the receipt's cookie is enough, and the browser
                 # is let to follow the appeal only when the receipt's link is used (`receipt`).
                 response = redirect("appeals:receipt")
@@ -55,12 +74,8 @@ def submit(request):
                         response, appeal_id=result.appeal.pk, code=result.access_code
                     )
                 return response
-        return render(
-            request,
-            "appeals/submit.html",
-            {"form": form, "files_lost": bool(request.FILES)},
-            status=400,
-        )
+        limit.rejected()
+        return _render_submit(request, form, status=400)
     # The empty form is the same page for everyone in a language but for its CSRF token and
     # form key: rendered once, then served from the process (pkop_portal.form_pages).
     return form_page(
@@ -71,6 +86,15 @@ def submit(request):
             "form": AppealForm(initial={"form_key": FORM_KEY_PLACEHOLDER}),
             "files_lost": False,
         },
+    )
+
+
+def _render_submit(request, form, *, status: int):
+    return render(
+        request,
+        "appeals/submit.html",
+        {"form": form, "files_lost": bool(request.FILES)},
+        status=status,
     )
 
 
@@ -117,26 +141,34 @@ def track(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+def track_finished(request):
+    """ "Finish and leave" (POST): this browser forgets every appeal and request it follows;
+    GET: the page saying so."""
+    return track_finish(request, finished_url="appeals:track_finished")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def lost_code(request):
     """A new access code for a citizen who lost theirs: number + IIN, phone or e-mail on file.
 
     Whether anything matched is never told: every valid request gets the same redirect and the
     same page, and the new code goes only to the contact given in the appeal."""
-    if request.method == "POST":
-        # Every request counts, matched or not: the limit is what stops guessing.
-        if over_limit(request, group="appeals.lost_code", rate=settings.APPEALS_CODE_RESEND_RATE):
-            return rate_limited(request)
-        form = LostCodeForm(request.POST)
-        if form.is_valid():
-            appeal = selectors.appeal_find_by_contact(
-                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
-            )
-            if appeal is not None:
-                services.appeal_code_reissue(appeal_id=appeal.pk)
-            return redirect(f"{reverse('appeals:lost_code')}?sent=1")
-        return render(request, "appeals/lost_code.html", {"form": form}, status=400)
-    sent = request.GET.get("sent") == "1"
-    return render(request, "appeals/lost_code.html", {"form": LostCodeForm(), "sent": sent})
+
+    def reissue(*, number: str, contact: str) -> None:
+        appeal = selectors.appeal_find_by_contact(number=number, contact=contact)
+        if appeal is not None:
+            services.appeal_code_reissue(appeal_id=appeal.pk)
+
+    return lost_code_page(
+        request,
+        form_class=LostCodeForm,
+        group="appeals.lost_code",
+        rate=settings.APPEALS_CODE_RESEND_RATE,
+        reissue=reissue,
+        url_name="appeals:lost_code",
+        template="appeals/lost_code.html",
+    )
 
 
 def _tracked_appeal(request, number: str) -> Appeal | None:

@@ -25,6 +25,7 @@ from pkop_portal.enums import PreferredContact
 from pkop_portal.forms import (
     ConsentFormMixin,
     FormKeyField,
+    HoneypotField,
     IINField,
     MultipleFileField,
     PhoneField,
@@ -283,12 +284,7 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
         ),
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = HoneypotField()
     form_key = FormKeyField()
 
     def __init__(self, *args, **kwargs):

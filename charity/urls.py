@@ -9,6 +9,7 @@ urlpatterns = [
     path("charity/apply/", views.apply, name="apply"),
     path("charity/receipt/", views.receipt, name="receipt"),
     path("charity/track/", views.track, name="track"),
+    path("charity/track/finished/", views.track_finished, name="track_finished"),
     path("charity/code/", views.lost_code, name="lost_code"),
     path("charity/track/<str:number>/", views.detail, name="detail"),
     path("charity/track/<str:number>/documents/", views.add_documents, name="add_documents"),

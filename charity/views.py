@@ -38,7 +38,13 @@ from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
 from pkop_portal.ratelimits import limit_wait, over_limit, wait_text
 from pkop_portal.receipts import ReceiptPage, receipt_cookie_get, receipt_cookie_set
-from pkop_portal.tracking import track_login, tracked_id, tracked_remember
+from pkop_portal.tracking import (
+    lost_code_page,
+    track_finish,
+    track_login,
+    tracked_id,
+    tracked_remember,
+)
 from pkop_portal.views import rate_limited
 
 SESSION_TRACKED = "charity.tracked"
@@ -175,25 +181,32 @@ def track(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+def track_finished(request):
+    """ "Finish and leave" (POST), then the page saying so (pkop_portal.tracking)."""
+    return track_finish(request, finished_url="charity:track_finished")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def lost_code(request):
     """A new access code for an applicant who lost theirs: number + IIN, phone or e-mail on
     file. Whether anything matched is never told: every valid request gets the same redirect
     and the same page, and the new code goes only to the contact given in the request."""
-    if request.method == "POST":
-        # Every request counts, matched or not: the limit is what stops guessing.
-        if over_limit(request, group="charity.lost_code", rate=settings.CHARITY_CODE_RESEND_RATE):
-            return rate_limited(request)
-        form = LostCodeForm(request.POST)
-        if form.is_valid():
-            found = submission.request_find_by_contact(
-                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
-            )
-            if found is not None:
-                submission.request_code_reissue(request_id=found.pk)
-            return redirect(f"{reverse('charity:lost_code')}?sent=1")
-        return render(request, "charity/lost_code.html", {"form": form}, status=400)
-    sent = request.GET.get("sent") == "1"
-    return render(request, "charity/lost_code.html", {"form": LostCodeForm(), "sent": sent})
+
+    def reissue(*, number: str, contact: str) -> None:
+        found = submission.request_find_by_contact(number=number, contact=contact)
+        if found is not None:
+            submission.request_code_reissue(request_id=found.pk)
+
+    return lost_code_page(
+        request,
+        form_class=LostCodeForm,
+        group="charity.lost_code",
+        rate=settings.CHARITY_CODE_RESEND_RATE,
+        reissue=reissue,
+        url_name="charity:lost_code",
+        template="charity/lost_code.html",
+    )
 
 
 def _login_url(number: str) -> str:

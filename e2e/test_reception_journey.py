@@ -58,7 +58,12 @@ def test_book_in_russian_download_invitation_cancel_and_see_the_slot_free(
     # The citizen cancels with the private link, from another browser.
     citizen = browser.new_context().new_page()
     citizen.goto(manage_url)
-    citizen.get_by_role("button", name=ru("Cancel the visit")).click()
+    citizen.get_by_role("link", name=ru("Cancel the visit")).click()
+    # "Are you sure?" first (GOV.UK pattern), then the confirmation with a way to book again.
+    citizen.get_by_role("button", name=ru("Yes, cancel the visit")).click()
+    expect(citizen.locator("h1")).to_have_text(ru("Your visit is cancelled"))
+    expect(citizen.locator("#book-again")).to_be_visible()
+    citizen.goto(manage_url)
     expect(citizen.locator("#booking-status")).to_have_text(ru("Cancelled by the citizen"))
     assert Booking.objects.get(number=number).is_active is False
 

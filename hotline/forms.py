@@ -14,6 +14,7 @@ from pkop_portal import uploads
 from pkop_portal.forms import (
     ConsentFormMixin,
     FormKeyField,
+    HoneypotField,
     MultipleFileField,
     PortalForm,
     column_length,
@@ -139,12 +140,7 @@ class ReportForm(ConsentFormMixin, PortalForm):
     )
     notice_email = forms.EmailField(label=_("E-mail for notices"), required=False, max_length=254)
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = HoneypotField()
     form_key = FormKeyField()
 
     def __init__(self, *args, **kwargs):

@@ -16,7 +16,6 @@ What these views never do, by design (Policy No. 00-02, the reporter's anonymity
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,12 +29,18 @@ from hotline.services import submission
 from pkop_portal import refdata
 from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
-from pkop_portal.ratelimits import limit_reached, limit_wait, over_limit, wait_text
+from pkop_portal.ratelimits import (
+    form_limit,
+    form_refused,
+    limit_wait,
+    over_limit,
+    wait_text,
+)
 from pkop_portal.views import rate_limited
 
+# Reports made count against HOTLINE_SUBMIT_RATE; forms sent back with errors against the
+# generous HOTLINE_SUBMIT_REJECTED_RATE, checked before any validation (scripted floods).
 SUBMIT_GROUP = "hotline.report"
-# Every POST of the report form, valid or not (a generous limit against scripted floods).
-ATTEMPT_GROUP = "hotline.report_attempt"
 FOLLOW_UP_GROUP = "hotline.follow_up"
 MESSAGE_GROUP = "hotline.message"
 ANTI_CORRUPTION_LINE = "1424"
@@ -95,46 +100,33 @@ def _submit_limit_error(seconds: int) -> ValidationError:
     )
 
 
-def _attempt_limit_error(seconds: int) -> ValidationError:
-    return ValidationError(
-        gettext(
-            "This form has been sent too many times from your connection. Please wait "
-            "%(wait)s and send it again, or call one of the hotline numbers. What you typed is "
-            "kept below; choose the files again before sending."
-        )
-        % {"wait": wait_text(seconds)},
-        code="rate_limited",
-    )
-
-
-def _unvalidated_with_error(form, error: ValidationError):
-    """`form` (bound, not validated: nothing of it is checked or stored) with `error` on top."""
-    form._errors = ErrorDict()
-    form.cleaned_data = {}
-    form.add_error(None, error)
-    return form
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request):
     if request.method != "POST":
         return _render_report(request, ReportForm(initial={"form_key": new_form_key()}))
     form = ReportForm(request.POST, request.FILES)
-    # Before any validation: every attempt counts, also the invalid ones (fails open).
-    if over_limit(request, group=ATTEMPT_GROUP, rate=settings.HOTLINE_ATTEMPT_RATE):
-        wait = limit_wait(request, group=ATTEMPT_GROUP, rate=settings.HOTLINE_ATTEMPT_RATE)
-        _unvalidated_with_error(form, _attempt_limit_error(wait))
+    limit = form_limit(
+        request,
+        group=SUBMIT_GROUP,
+        rate=settings.HOTLINE_SUBMIT_RATE,
+        rejected_rate=settings.HOTLINE_SUBMIT_REJECTED_RATE,
+    )
+    # Before any validation: too many forms with errors (fails open).
+    if wait := limit.rejected_wait():
+        limit.refuse(form, wait)
         return _render_report(request, form, status=429, rate_limited=True)
     if not form.is_valid():
+        limit.rejected()
         return _render_report(request, form, status=400)
     data = form.cleaned_data
     try:
         earlier = submission.report_get_submitted(form_key=data["form_key"])
     except ValidationError as exc:  # form_key_expired: no receipt, no duplicate
+        limit.rejected()
         form.add_error(None, exc)
         return _render_report(request, form, status=400)
-    wait = limit_wait(request, group=SUBMIT_GROUP, rate=settings.HOTLINE_SUBMIT_RATE)
+    wait = limit.accepted_wait()
     # A resent form (double click, reload) still gets the receipt of what it created.
     if wait and earlier is None:
         form.add_error(None, _submit_limit_error(wait))
@@ -146,11 +138,12 @@ def report(request):
             form_key=data["form_key"],
         )
     except ValidationError as exc:
+        limit.rejected()
         form.add_error(None, exc)
         return _render_report(request, form, status=400)
     if result.created:
         # Only reports actually made count: a mistake in the form never locks anyone out.
-        over_limit(request, group=SUBMIT_GROUP, rate=settings.HOTLINE_SUBMIT_RATE)
+        limit.accepted()
     # The receipt page is this response: a redirect would need the receipt in a cookie or URL.
     return render(
         request,
@@ -212,8 +205,10 @@ def _wrong_receipt(form):
 def follow_up(request):
     if request.method != "POST":
         return render(request, "hotline/follow_up_open.html", {"form": FollowUpForm()})
-    if limit_reached(request, group=FOLLOW_UP_GROUP, rate=settings.HOTLINE_FOLLOW_UP_FAILURE_RATE):
-        return rate_limited(request)
+    if wait := limit_wait(
+        request, group=FOLLOW_UP_GROUP, rate=settings.HOTLINE_FOLLOW_UP_FAILURE_RATE
+    ):
+        return rate_limited(request, wait=wait)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         found = _find(request, form.cleaned_data["receipt"])
@@ -232,8 +227,10 @@ def follow_up_message(request):
 
     Over the message limit (with the right receipt) the page comes back with the text kept
     and a wait message, not the generic 429 page."""
-    if limit_reached(request, group=FOLLOW_UP_GROUP, rate=settings.HOTLINE_FOLLOW_UP_FAILURE_RATE):
-        return rate_limited(request)
+    if wait := limit_wait(
+        request, group=FOLLOW_UP_GROUP, rate=settings.HOTLINE_FOLLOW_UP_FAILURE_RATE
+    ):
+        return rate_limited(request, wait=wait)
     too_many = over_limit(request, group=MESSAGE_GROUP, rate=settings.HOTLINE_MESSAGE_RATE)
     form = ReporterMessageForm(request.POST, request.FILES)
     receipt = receipts.normalise_receipt(request.POST.get("message-receipt", ""))
@@ -245,7 +242,7 @@ def follow_up_message(request):
         return render(request, "hotline/follow_up_open.html", {"form": open_form}, status=400)
     if too_many:
         wait = limit_wait(request, group=MESSAGE_GROUP, rate=settings.HOTLINE_MESSAGE_RATE)
-        _unvalidated_with_error(
+        form_refused(
             form,
             ValidationError(
                 gettext(

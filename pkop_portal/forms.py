@@ -6,6 +6,7 @@
 - `IINField`, `BINField`, `PhoneField`: ASCII digits only, so one number has one spelling.
 - `ConsentFormMixin`: the personal-data consent of a public form (see `pkop_portal.consent`).
 - `FormKeyField`: the one-time key that makes a resent form create nothing twice.
+- `HoneypotField`: the field only bots fill in (rendered by includes/_honeypot.html).
 - `MultipleFileField`: several files in one input, each checked by `pkop_portal.uploads`.
 - `RefDataChoiceField`: a choice of a row of reference data kept in the process
   (`pkop_portal.refdata`): no query to render or to clean.
@@ -72,6 +73,27 @@ class FormKeyField(forms.CharField):
         if isinstance(data, str) and _FORM_KEY.match(data):
             return data
         return new_form_key()
+
+
+class HoneypotField(forms.CharField):
+    """The honeypot of a public form: a text field people never see (includes/_honeypot.html
+    hides it off screen in an aria-hidden wrapper), out of the tab order and closed to the
+    browser's autofill; a value means a bot and refuses the form."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Leave this field empty"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            raise ValidationError(_("This form could not be accepted."), code="honeypot")
+        return value
 
 
 def column_length(model, field_name: str) -> int:

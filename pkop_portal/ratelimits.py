@@ -24,7 +24,9 @@ import django_ratelimit.core as ratelimit_core
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.utils.translation import ngettext
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext, ngettext
 from django_ratelimit.core import get_usage
 
 from pkop_portal import keys
@@ -152,9 +154,14 @@ def over_limit(request, *, group: str, rate: str) -> bool:
     """Count this request against `rate` for the client; True once it is over the limit.
 
     Never raises for a cache outage: then the request is not limited (fail open) and logged.
+    Over the limit, the seconds to wait are left on the request for the 429 page
+    (`request.ratelimit_wait`, read by pkop_portal.views.rate_limited).
     """
     usage = _usage(request, group=group, rate=rate, increment=True)
-    return bool(usage) and usage["should_limit"]
+    if not usage or not usage["should_limit"]:
+        return False
+    request.ratelimit_wait = max(int(usage["time_left"]), 1)
+    return True
 
 
 def limit_reached(request, *, group: str, rate: str) -> bool:
@@ -172,7 +179,8 @@ def limit_wait(request, *, group: str, rate: str) -> int:
     usage = _usage(request, group=group, rate=rate, increment=False)
     if not usage or usage["count"] < usage["limit"]:
         return 0
-    return max(int(usage["time_left"]), 1)
+    request.ratelimit_wait = max(int(usage["time_left"]), 1)
+    return request.ratelimit_wait
 
 
 def wait_text(seconds: int) -> str:
@@ -186,3 +194,74 @@ def wait_text(seconds: int) -> str:
         return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     days = math.ceil(hours / 24)
     return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+# --- public forms: accepted submissions and rejected attempts counted apart ------------------
+
+
+def wait_error(seconds: int):
+    """The error a form re-shown over its limit carries: how long to wait, in the active
+    language; what was typed stays in the form."""
+    return ValidationError(
+        gettext(
+            "This form has been sent too many times from your connection. Please try again "
+            "in %(wait)s. What you typed is kept below; files must be chosen again."
+        )
+        % {"wait": wait_text(seconds)},
+        code="rate_limited",
+    )
+
+
+def form_refused(form, error: ValidationError):
+    """`form` (bound; not validated, so nothing of it is checked or stored) with `error` on
+    top, to be re-shown with what was typed."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    form.add_error(None, error)
+    return form
+
+
+class FormLimit:
+    """The limits of one public form for one client (see `form_limit`)."""
+
+    def __init__(self, request, *, group: str, rate: str, rejected_rate: str):
+        self.request = request
+        self.group = group
+        self.rate = rate
+        # Same prefix: hotline rejected attempts are keyed like its accepted ones.
+        self.rejected_group = f"{group}.rejected"
+        self.rejected_rate = rejected_rate
+
+    def accepted_wait(self) -> int:
+        """Seconds until one more accepted submission may be made (0: now). Counts nothing."""
+        return limit_wait(self.request, group=self.group, rate=self.rate)
+
+    def rejected_wait(self) -> int:
+        """Seconds until this client's rejected attempts let the form be checked again."""
+        return limit_wait(self.request, group=self.rejected_group, rate=self.rejected_rate)
+
+    def wait(self) -> int:
+        """The longer of the two waits: 0 when the submission may go ahead."""
+        return max(self.rejected_wait(), self.accepted_wait())
+
+    def accepted(self) -> None:
+        """Count a submission the portal accepted (a row created, a code request taken)."""
+        over_limit(self.request, group=self.group, rate=self.rate)
+
+    def rejected(self) -> None:
+        """Count a submission sent back with errors (against the generous rate)."""
+        over_limit(self.request, group=self.rejected_group, rate=self.rejected_rate)
+
+    def refuse(self, form, seconds: int):
+        """`form` unvalidated, with the wait error on top (`form_refused`), for a 429."""
+        return form_refused(form, wait_error(seconds))
+
+
+def form_limit(request, *, group: str, rate: str, rejected_rate: str) -> FormLimit:
+    """The limits of a public form, so that a typo never locks anyone out: only ACCEPTED
+    submissions count against `rate`; submissions sent back with errors count against
+    `rejected_rate` (much more generous, in a bucket of their own, "<group>.rejected").
+
+    The view asks `wait()` before it does the work (a resent form may still get its receipt),
+    then counts the outcome with `accepted()` or `rejected()`. Fails open like the rest."""
+    return FormLimit(request, group=group, rate=rate, rejected_rate=rejected_rate)

@@ -25,6 +25,7 @@ _OWN_PREFIXES += ("SMS_", "DEFAULT_FROM", "NOTIFICATIONS_", "PORTAL_", "APPEALS_
 _OWN_PREFIXES += ("CHARITY_",)
 _OWN_PREFIXES += ("HOTLINE_",)
 _OWN_PREFIXES += ("REFDATA_", "EXPORT_")
+_OWN_PREFIXES += ("TRACKING_",)
 for _name in [k for k, v in os.environ.items() if v == "" and k.startswith(_OWN_PREFIXES)]:
     del os.environ[_name]
 
@@ -390,10 +391,18 @@ APPEALS_MAX_FILES = env.int("APPEALS_MAX_FILES", default=5)
 APPEALS_MAX_FILE_MB = env.int("APPEALS_MAX_FILE_MB", default=10)
 # Rate limits of the public forms, per client IP ("count/period": s, m, h or d).
 APPEALS_SUBMIT_RATE = env.str("APPEALS_SUBMIT_RATE", default="5/h")
+# Forms sent back with errors count apart, against a 10x rate: a typo never locks anyone out
+# (pkop_portal.ratelimits.form_limit); the rates above count only accepted submissions.
+APPEALS_SUBMIT_REJECTED_RATE = env.str("APPEALS_SUBMIT_REJECTED_RATE", default="50/h")
 APPEALS_TRACK_FAILURE_RATE = env.str("APPEALS_TRACK_FAILURE_RATE", default="10/h")
 APPEALS_MESSAGE_RATE = env.str("APPEALS_MESSAGE_RATE", default="20/h")
 # Requests for a new access code (the lost-code page), matched or not.
 APPEALS_CODE_RESEND_RATE = env.str("APPEALS_CODE_RESEND_RATE", default="5/h")
+# Lost-code forms (appeals and charity) sent back with errors.
+APPEALS_CODE_RESEND_REJECTED_RATE = env.str("APPEALS_CODE_RESEND_REJECTED_RATE", default="50/h")
+# A browser following appeals or charity requests forgets them after this many seconds
+# without opening one (a shared computer); "Finish and leave" forgets them at once.
+TRACKING_IDLE_SECONDS = env.int("TRACKING_IDLE_SECONDS", default=3600)
 # How long the receipt (talon) with the access code can be reloaded in the same browser; the
 # code is kept only in an encrypted cookie of the receipt page, never on the server.
 APPEALS_RECEIPT_SECONDS = env.int("APPEALS_RECEIPT_SECONDS", default=1200)
@@ -433,7 +442,8 @@ HOTLINE_MAX_FILE_MB = env.int("HOTLINE_MAX_FILE_MB", default=10)
 HOTLINE_SUBMIT_RATE = env.str("HOTLINE_SUBMIT_RATE", default="5/h")
 HOTLINE_FOLLOW_UP_FAILURE_RATE = env.str("HOTLINE_FOLLOW_UP_FAILURE_RATE", default="10/h")
 HOTLINE_MESSAGE_RATE = env.str("HOTLINE_MESSAGE_RATE", default="20/h")
-HOTLINE_ATTEMPT_RATE = env.str("HOTLINE_ATTEMPT_RATE", default="30/h")
+# Report forms sent back with errors (checked before the form is, against scripted floods).
+HOTLINE_SUBMIT_REJECTED_RATE = env.str("HOTLINE_SUBMIT_REJECTED_RATE", default="50/h")
 # Closed reports are anonymised this many years after closing, unless under legal hold
 # (hotline.services.retention, daily).
 HOTLINE_RETENTION_YEARS = env.int("HOTLINE_RETENTION_YEARS", default=5)
@@ -453,6 +463,8 @@ RECEPTION_NO_SHOW_BLOCK = env.int("RECEPTION_NO_SHOW_BLOCK", default=0)
 RECEPTION_REMINDER_HOURS = env.list("RECEPTION_REMINDER_HOURS", cast=int, default=[24, 2])
 # Booking and manage-link requests per client IP.
 RECEPTION_FORM_RATE = env.str("RECEPTION_FORM_RATE", default="20/h")
+# Booking forms sent back with errors (bookings made count against RECEPTION_FORM_RATE).
+RECEPTION_BOOK_REJECTED_RATE = env.str("RECEPTION_BOOK_REJECTED_RATE", default="200/h")
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = _("PKOP Citizen Portal")

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from pkop_portal import refdata
+from pkop_portal.ratelimits import wait_text
 from pkop_portal.services_catalogue import SERVICES
 
 
@@ -156,9 +157,15 @@ def bad_request(request, exception=None):
     return render(request, "400.html", {"message": message}, status=status)
 
 
-def rate_limited(request, exception=None):
-    """Translated 429 page for every rate-limited public form."""
-    return render(request, "429.html", status=429)
+def rate_limited(request, exception=None, *, wait: int = 0):
+    """Translated 429 page for every rate-limited public form, saying when to try again (also
+    in Retry-After): `wait` seconds, else those the last counting of the request found."""
+    wait = wait or getattr(request, "ratelimit_wait", 0)
+    context = {"wait": wait_text(wait) if wait else ""}
+    response = render(request, "429.html", context, status=429)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def csrf_failure(request, reason=""):

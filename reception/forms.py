@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pkop_portal.forms import (
     ConsentFormMixin,
     FormKeyField,
+    HoneypotField,
     IINField,
     PhoneField,
     PortalForm,
@@ -43,7 +44,7 @@ class BookingForm(ConsentFormMixin, PortalForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     form_key = FormKeyField(max_length=column_length(Booking, "idempotency_key"))
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = HoneypotField()
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from pkop_portal import workdays
 from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
-from pkop_portal.ratelimits import over_limit
+from pkop_portal.ratelimits import form_limit, over_limit
 from pkop_portal.views import rate_limited
 from reception import ics, selectors, services
 from reception.forms import BookingForm
@@ -51,9 +51,17 @@ def book(request, slot_id: int):
     slot = get_object_or_404(Slot.objects.select_related("manager"), pk=slot_id)
     status = 200
     if request.method == "POST":
-        if over_limit(request, group="reception.book", rate=settings.RECEPTION_FORM_RATE):
-            return rate_limited(request)
+        # Only bookings made count against the rate; forms with errors against a generous one.
+        limit = form_limit(
+            request,
+            group="reception.book",
+            rate=settings.RECEPTION_FORM_RATE,
+            rejected_rate=settings.RECEPTION_BOOK_REJECTED_RATE,
+        )
         form = BookingForm(request.POST)
+        if wait := limit.wait():
+            form = limit.refuse(form, wait)
+            return render(request, "reception/book.html", {"slot": slot, "form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -72,16 +80,21 @@ def book(request, slot_id: int):
                     consent=consent_given(request, text=data["consent"]),
                 )
             except ValidationError as exc:
+                limit.rejected()
                 if exc.code == "slot_taken":
                     return render(
                         request, "reception/slot_taken.html", {"manager": slot.manager}, status=409
                     )
                 form.add_error(None, exc)
             else:
+                if result.created:
+                    limit.accepted()
                 if result.manage_token:
                     # Only the number: the token is derived again, never kept in the session.
                     request.session[SESSION_CONFIRMATION] = result.booking.number
                 return redirect("reception:confirmation", number=result.booking.number)
+        else:
+            limit.rejected()
         status = 400
     else:
         form = BookingForm(initial={"form_key": new_form_key()})
@@ -153,17 +166,32 @@ def reschedule(request, token: str):
     return redirect("reception:manage", token=token)
 
 
-@require_POST
+CANCELLED = (Booking.Status.CANCELLED_BY_CITIZEN, Booking.Status.CANCELLED_BY_STAFF)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def cancel(request, token: str):
+    """GOV.UK "Are you sure?": GET asks to confirm an active booking; POST cancels it and
+    comes back here by GET, which for a cancelled booking is the confirmation page with a link
+    to book again."""
     if over_limit(request, group="reception.manage", rate=settings.RECEPTION_FORM_RATE):
         return rate_limited(request)
     booking = _booking_or_404(token)
+    if request.method == "GET":
+        if booking.is_active:
+            return render(
+                request, "reception/cancel_confirm.html", {"booking": booking, "token": token}
+            )
+        if booking.status in CANCELLED:
+            return render(request, "reception/cancelled.html", {"booking": booking, "token": token})
+        return redirect("reception:manage", token=token)
     try:
         services.booking_cancel(booking_id=booking.pk)
     except ValidationError as exc:
         booking.refresh_from_db()
         return _render_manage(request, booking, token, exc.messages[0], 400)
-    return redirect("reception:manage", token=token)
+    return redirect("reception:cancel", token=token)
 
 
 @require_safe

@@ -315,7 +315,7 @@ def test_message_rate_limit(client, settings):
 
 
 def test_attempt_limit_counts_invalid_posts_and_keeps_the_text(client, settings):
-    settings.HOTLINE_ATTEMPT_RATE = "3/h"
+    settings.HOTLINE_SUBMIT_REJECTED_RATE = "3/h"
     for _ in range(3):
         assert _post(client, _form(description="")).status_code == 400  # invalid, counted
     limited = _post(client, _form(description="Набранный текст"))
@@ -330,10 +330,11 @@ def test_attempt_limit_counts_invalid_posts_and_keeps_the_text(client, settings)
 
 
 def test_attempt_limit_boundary(client, settings):
-    settings.HOTLINE_ATTEMPT_RATE = "2/h"
+    settings.HOTLINE_SUBMIT_REJECTED_RATE = "2/h"
     settings.HOTLINE_SUBMIT_RATE = "100/h"
     assert _post(client, _form(description="")).status_code == 400
-    assert _post(client, _form()).status_code == 200  # the 2nd attempt: still allowed
+    assert _post(client, _form()).status_code == 200  # accepted: not counted as rejected
+    assert _post(client, _form(description="")).status_code == 400  # the 2nd rejected
     assert _post(client, _form()).status_code == 429
     assert Report.objects.count() == 1
 
@@ -341,7 +342,8 @@ def test_attempt_limit_boundary(client, settings):
 def test_attempt_limit_fails_open(client, settings, monkeypatch):
     from pkop_portal import ratelimits
 
-    settings.HOTLINE_ATTEMPT_RATE = "1/h"
+    settings.HOTLINE_SUBMIT_REJECTED_RATE = "1/h"
+    settings.HOTLINE_SUBMIT_RATE = "1/h"
 
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")

@@ -4,12 +4,14 @@
 import html as html_lib
 
 import pytest
+from django.utils import timezone
 
 from appeals import enums
 from appeals.models import Appeal, Category
 from appeals.tests.factories import AppealFactory
 from appeals.tests.files import PDF, upload
 from appeals.views import SESSION_TRACKED
+from pkop_portal import tracking
 from pkop_portal.tests.public_forms import (
     APPEAL_URL,
     appeal_form,
@@ -130,6 +132,7 @@ def tracked(client, status):
     appeal = AppealFactory(status=status)
     session = client.session
     session[SESSION_TRACKED] = [appeal.pk]
+    session[tracking.SEEN_KEY] = int(timezone.now().timestamp())  # opened just now
     session.save()
     return appeal
 

@@ -31,6 +31,7 @@ from charity.tests.factories import CharityRequestFactory, ProgrammeFactory, Soc
 from charity.tests.report_data import Helper
 from hotline.models import ReportAttachment, ReportEvent, ReportMessage
 from hotline.tests.factories import ReportFactory
+from pkop_portal import tracking
 from pkop_portal.models import HotlineLine
 from pkop_portal.receipts import receipt_cookie_set
 from reception import services as reception_services
@@ -308,6 +309,7 @@ def _url(name: str, lang: str, *args) -> str:
 def _track(client: Client, key: str, record_id: int) -> None:
     session = client.session
     session[key] = [record_id]
+    session[tracking.SEEN_KEY] = int(timezone.now().timestamp())  # opened just now
     session.save()
 
 
@@ -429,6 +431,7 @@ PAGES = {
     "appeals:track": (_lines_only, _get("appeals:track")),
     "appeals:lost_code": (_lines_only, _get("appeals:lost_code")),
     "appeals:detail": (World.appeal_history, _appeal_detail),
+    "appeals:track_finished": (_lines_only, _get("appeals:track_finished")),
     # reception
     "reception:book": (World.managers, _get("reception:book")),
     "reception:manager": (World.slots_of_first_manager, _reception_manager),
@@ -436,6 +439,8 @@ PAGES = {
     "reception:confirmation": (World.managers, _reception_confirmation),
     "reception:manage": (World.slots_of_first_manager, _reception_manage("reception:manage")),
     "reception:invitation": (World.managers, _reception_manage("reception:invitation")),
+    # GET: "Are you sure?" (active booking) or "Your visit is cancelled"; POST cancels.
+    "reception:cancel": (World.managers, _reception_manage("reception:cancel")),
     # charity
     "charity:info": (
         _both(World.checklist, World.programmes, World.families),
@@ -446,6 +451,7 @@ PAGES = {
     "charity:track": (_lines_only, _get("charity:track")),
     "charity:lost_code": (_lines_only, _get("charity:lost_code")),
     "charity:detail": (World.charity_history, _charity_tracked("charity:detail")),
+    "charity:track_finished": (_lines_only, _get("charity:track_finished")),
     "charity:withdraw": (World.charity_history, _charity_tracked("charity:withdraw")),
     "charity:report": (World.families, _get("charity:report", 2025)),
     "charity:social_projects": (World.projects, _get("charity:social_projects")),
@@ -499,7 +505,6 @@ def test_public_urls_are_all_covered():
     not_pages = {
         "appeals:add_information",
         "appeals:rate",
-        "reception:cancel",
         "reception:reschedule",
         "charity:add_documents",
         "charity:message",

@@ -133,13 +133,15 @@ def manage_token_of(client, booking):
     return html.split('id="manage-link">')[1].split("<")[0].rstrip("/").split("/")[-1]
 
 
-def test_wrong_token_is_404_and_cancel_needs_post(client, slot):
+def test_wrong_token_is_404_and_cancel_get_only_asks(client, slot):
     client.post(f"/ru/reception/slot/{slot.pk}/book/", form(client, slot))
     booking = Booking.objects.get()
     token = manage_token_of(client, booking)
     assert client.get(f"/ru/reception/manage/{wrong(token)}/").status_code == 404
     assert client.post(f"/ru/reception/manage/{wrong(token)}/cancel/").status_code == 404
-    assert client.get(f"/ru/reception/manage/{token}/cancel/").status_code == 405
+    assert client.get(f"/ru/reception/manage/{wrong(token)}/cancel/").status_code == 404
+    # GET is the "Are you sure?" page (reception/tests/test_cancel_confirm.py): nothing changes.
+    assert client.get(f"/ru/reception/manage/{token}/cancel/").status_code == 200
     booking.refresh_from_db()
     assert (booking.status, booking.is_active) == ("booked", True)
 
@@ -162,7 +164,8 @@ def test_move_by_link_to_another_free_time(client, slot):
     token = html.split('id="manage-link">')[1].split("<")[0].rstrip("/").split("/")[-1]
     citizen = Client()
     page = citizen.get(f"/ru/reception/manage/{token}/").content.decode()
-    new_slot_id = int(page.split('<option value="')[1].split('"')[0])
+    # The first option is the empty "Choose a new time": nothing is pre-selected.
+    new_slot_id = int(page.split('<option value="')[2].split('"')[0])
     assert new_slot_id != slot.pk
     response = citizen.post(f"/ru/reception/manage/{token}/move/", {"slot": new_slot_id})
     assert response.status_code == 302
