@@ -26,7 +26,8 @@ def test_citizen_submits_in_kazakh_staff_answers_citizen_reads_answer(
     page.get_by_role("link", name=kk("Submit an appeal")).first.click()
     expect(page.locator("h1")).to_have_text(kk("Submit an appeal"))
     page.get_by_label(kk("Full name")).fill("Айгерим Садықова")
-    page.get_by_label(kk("IIN")).fill(VALID_IIN)
+    # The IIN's own field (the "I have no IIN" box's label names the IIN too).
+    page.get_by_role("textbox", name=kk("IIN")).fill(VALID_IIN)
     page.get_by_label(kk("Postal address")).fill("Шымкент, Байтұрсынов к-сі, 1")
     page.get_by_label(kk("E-mail")).fill("aigerim@example.kz")
     page.get_by_label(kk("Subject area")).select_option(label="Қайырымдылық және әлеуметтік көмек")
