@@ -19,7 +19,6 @@ from appeals import (
     enums,
     exports,
     history,
-    identity,
     receipts,
     selectors,
     services,
@@ -36,7 +35,7 @@ from appeals.models import (
 )
 from charity.admin_forms import ToCharityForm
 from charity.services import channels as charity_channels
-from pkop_portal import access_codes, refdata, uploads, workdays
+from pkop_portal import access_codes, identity, refdata, uploads, workdays
 from pkop_portal.admin_base import (
     PortalModelAdmin,
     ReadOnlyInline,
@@ -291,6 +290,7 @@ class AppealAdmin(admin_queue.QueueAdminMixin, WorkListMixin, ShapedSearchMixin,
         iin=("iin", "bin"),
         phone=("phone",),
         email=("email",),
+        id_document=("id_document_number",),
         text=("subject", "text"),
         names=("full_name", "organisation_name"),
     )

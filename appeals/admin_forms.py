@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from appeals import enums, identity
+from appeals import enums
 from appeals.forms import CategoryChoiceField, MultipleFileField, no_html
 from appeals.models import Appeal, Category
+from pkop_portal import identity
 from pkop_portal.forms import FormKeyField, PhoneField, PortalForm, column_length
 from pkop_portal.validators import validate_bin, validate_iin
 

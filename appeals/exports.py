@@ -49,7 +49,8 @@ def _columns():
         (_("Executor"), lambda a: a.executor.get_username() if a.executor else ""),
         (_("Outcome"), _label("outcome")),
         (_("Answered on time"), lambda a: "" if a.answered_on_time is None else a.answered_on_time),
-        # An applicant without an IIN (appeals.identity); last, so earlier columns keep their place.
+        # An applicant without an IIN (pkop_portal.identity); last, so earlier columns keep
+        # their place.
         (_("Identity document"), _label("id_document_kind")),
         (_("Document number"), lambda a: a.id_document_number),
     ]

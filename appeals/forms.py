@@ -3,10 +3,9 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from appeals import enums, identity
+from appeals import enums
 from appeals.models import Appeal, Category
 from pkop_portal import refdata
 from pkop_portal.forms import (
@@ -14,12 +13,14 @@ from pkop_portal.forms import (
     ConsentFormMixin,
     FormKeyField,
     HoneypotField,
+    IdentityDocumentForm,
     IINField,
     MultipleFileField,
     PhoneField,
     PortalForm,
     RefDataChoiceField,
     column_length,
+    mark_required,
 )
 from pkop_portal.models import ConsentText
 from pkop_portal.validators import no_html
@@ -85,19 +86,11 @@ class HintedRadioSelect(forms.RadioSelect):
 CONDITIONALLY_REQUIRED = ("iin", "organisation_name", "bin", "cosigners_count")
 
 
-class MarkedRequiredBoundField(forms.BoundField):
-    """A field shown with crispy-forms' required marker; its own label (used in error
-    messages) stays as it is."""
-
-    def __init__(self, form, field, name):
-        super().__init__(form, field, name)
-        self.label = format_html('{}<span class="asteriskField">*</span>', self.label)
-
-
-class AppealForm(ConsentFormMixin, PortalForm):
+class AppealForm(ConsentFormMixin, IdentityDocumentForm, PortalForm):
     """The appeal of an individual, a representative of a legal entity or an employee."""
 
     consent_purpose = ConsentText.Purpose.APPEAL
+    field_order = ["applicant_type", "full_name", "iin", *IdentityDocumentForm.base_fields]
     consent_required_message = _(
         "You must consent to the processing of personal data to submit an appeal."
     )
@@ -119,26 +112,6 @@ class AppealForm(ConsentFormMixin, PortalForm):
             "representative of an organisation may leave it empty."
         ),
     )
-    # === D2: an identity document instead of an IIN (appeals.identity) ===
-    no_iin = forms.BooleanField(
-        label=_("I have no IIN (for example, I am a foreign national)"),
-        required=False,
-        help_text=_("Then give the kind and the number of your identity document instead."),
-    )
-    id_document_kind = forms.ChoiceField(
-        label=_("Identity document"),
-        choices=identity.IdDocumentKind.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    id_document_number = forms.CharField(
-        label=_("Document number"),
-        max_length=column_length(Appeal, "id_document_number"),
-        required=False,
-        help_text=_("Latin letters and digits as printed in the document, for example E12345678."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    # === /D2 ===
     organisation_name = forms.CharField(
         label=_("Organisation name"),
         max_length=column_length(Appeal, "organisation_name"),
@@ -193,44 +166,12 @@ class AppealForm(ConsentFormMixin, PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in CONDITIONALLY_REQUIRED:
-            self.fields[name].bound_field_class = MarkedRequiredBoundField
+        mark_required(self, *CONDITIONALLY_REQUIRED)
 
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise ValidationError(_("This form could not be accepted."), code="honeypot")
         return ""
-
-    # === D2: an identity document instead of an IIN ===
-    def clean_id_document_number(self):
-        return identity.clean_document_number(self.cleaned_data["id_document_number"])
-
-    def _clean_identity(self, data):
-        """A person gives an IIN, or ticks "I have no IIN" and gives the kind and number of an
-        identity document. The part not chosen is hidden on the page: whatever it still holds
-        is neither checked nor kept (one or the other reaches the appeal, never both); a
-        representative of an organisation gives no document."""
-        kind = data.get("applicant_type")
-        person = kind and kind != enums.ApplicantType.LEGAL_ENTITY
-        if person and data.get("no_iin"):
-            self.errors.pop("iin", None)
-            data["iin"] = ""
-            if not data.get("id_document_kind") and "id_document_kind" not in self.errors:
-                self.add_error("id_document_kind", _("Choose the kind of identity document."))
-            if not data.get("id_document_number") and "id_document_number" not in self.errors:
-                self.add_error(
-                    "id_document_number", _("Give the number of your identity document.")
-                )
-            return
-        for name in ("id_document_kind", "id_document_number"):
-            self.errors.pop(name, None)
-            data[name] = ""
-        if person and not data.get("iin") and "iin" not in self.errors:
-            self.add_error(
-                "iin", _("Give your IIN, or tick “I have no IIN” and give an identity document.")
-            )
-
-    # === /D2 ===
 
     def clean(self):
         data = super().clean()
@@ -240,7 +181,8 @@ class AppealForm(ConsentFormMixin, PortalForm):
                 self.add_error("organisation_name", _("Give the name of the organisation."))
             if not data.get("bin") and "bin" not in self.errors:
                 self.add_error("bin", _("Give the BIN of the organisation."))
-        self._clean_identity(data)  # D2
+        # D2: an IIN, or an identity document (pkop_portal.forms.IdentityDocumentForm).
+        self.clean_identity(data, person=kind and kind != enums.ApplicantType.LEGAL_ENTITY)
         phone, email = data.get("phone"), data.get("email")
         if not phone and not email and "phone" not in self.errors and "email" not in self.errors:
             self.add_error("phone", _("Give a phone number or an e-mail address."))

@@ -7,7 +7,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from appeals import enums, identity
+from appeals import enums
+from pkop_portal import identity
 from pkop_portal.i18n import localized
 from pkop_portal.models import ConsentRecord
 
@@ -57,13 +58,9 @@ class Appeal(ConsentRecord):
     )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
-    # Without an IIN (a foreign national): an identity document instead (appeals.identity).
-    id_document_kind = models.CharField(
-        _("identity document"), max_length=16, choices=identity.IdDocumentKind.choices, blank=True
-    )
-    id_document_number = models.CharField(
-        _("identity document number"), max_length=identity.NUMBER_MAX_LENGTH, blank=True
-    )
+    # Without an IIN (a foreign national): an identity document instead (pkop_portal.identity).
+    id_document_kind = identity.document_kind_field()
+    id_document_number = identity.document_number_field()
     organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
     bin = models.CharField(_("BIN"), max_length=12, blank=True)
     address = models.CharField(_("postal address"), max_length=500, blank=True)
@@ -191,17 +188,9 @@ class Appeal(ConsentRecord):
             models.CheckConstraint(
                 condition=Q(bin="") | Q(bin__regex=r"^[0-9]{12}$"), name="appeal_bin_digits"
             ),
-            # One spelling of a document number (appeals.identity), given with its kind, and
+            # One spelling of a document number (pkop_portal.identity), given with its kind, and
             # only by an applicant without an IIN.
-            models.CheckConstraint(
-                condition=Q(id_document_kind="", id_document_number="")
-                | (
-                    ~Q(id_document_kind="")
-                    & Q(id_document_number__regex=identity.NUMBER_PATTERN)
-                    & Q(iin="")
-                ),
-                name="appeal_id_document",
-            ),
+            identity.document_constraint("appeal_id_document"),
         ]
         # The admin list sorts by (due_date, id) and pages by 50: each list and filter has an
         # index that yields its rows already in that order (verified with EXPLAIN at 100,000
@@ -238,11 +227,7 @@ class Appeal(ConsentRecord):
             ),
             models.Index(fields=["registration_date"], name="appeal_registration_date"),
             models.Index(fields=["bin"], condition=~Q(bin=""), name="appeal_bin"),
-            models.Index(
-                fields=["id_document_number"],
-                condition=~Q(id_document_number=""),
-                name="appeal_id_document_number",
-            ),
+            identity.document_index("appeal_id_document_number"),
             models.Index(Upper("email"), name="appeal_email_upper"),
         ]
 

@@ -1,12 +1,10 @@
 """Reads of appeals for the public pages and the staff admin."""
 
 from django.db.models import Aggregate, Count, FloatField, Prefetch, Q
-from django.utils.crypto import constant_time_compare
 
-from appeals import identity
 from appeals.models import Appeal, AppealAttachment, AppealEvent
 from pkop_portal import access_codes
-from pkop_portal.code_reissue import contact_matches as _contact_matches
+from pkop_portal.code_reissue import find_by_contact
 from pkop_portal.sequences import normalise_number as _normalise_number
 
 
@@ -24,25 +22,9 @@ def appeal_get_for_applicant(*, number: str, code: str) -> Appeal | None:
 
 def appeal_find_by_contact(*, number: str, contact: str) -> Appeal | None:
     """The appeal with registration `number` whose IIN (or, without one, identity document
-    number), e-mail or phone on file is `contact` (for a new access code), else None. An
-    unknown number costs the same comparisons."""
-    number = _normalise_number(number)
-    appeal = (
-        Appeal.objects.filter(number=number)
-        .only("pk", "iin", "id_document_number", "email", "phone")
-        .first()
-    )
-    matches = _contact_matches(
-        typed=contact,
-        iin=appeal.iin if appeal else "",
-        email=appeal.email if appeal else "",
-        phone=appeal.phone.as_e164 if appeal and appeal.phone else "",
-    )
-    # The document number is compared whatever the result above, as the others are.
-    on_file = appeal.id_document_number if appeal else ""
-    typed_document = identity.typed_document_number(contact)
-    document_matches = bool(on_file) and constant_time_compare(typed_document, on_file)
-    return appeal if appeal is not None and (matches or document_matches) else None
+    number), e-mail or phone on file is `contact` (for a new access code), else None
+    (pkop_portal.code_reissue.find_by_contact)."""
+    return find_by_contact(Appeal.objects.all(), number=number, contact=contact)
 
 
 def appeal_public_view(*, appeal_id: int) -> Appeal:

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import enums, identity, selectors
+from appeals import enums, selectors
 from appeals.models import (
     Appeal,
     AppealAttachment,
@@ -32,7 +32,7 @@ from appeals.models import (
     Category,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import access_codes, code_reissue, keys, uploads, workdays
+from pkop_portal import access_codes, code_reissue, identity, keys, uploads, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.form_keys import FormKeyPurposes
 from pkop_portal.sequences import take_number
@@ -55,7 +55,7 @@ class AppealInput:
     language: str
     full_name: str = ""
     iin: str = ""
-    # Without an IIN: the kind and number of an identity document (appeals.identity).
+    # Without an IIN: the kind and number of an identity document (pkop_portal.identity).
     id_document_kind: str = ""
     id_document_number: str = ""
     organisation_name: str = ""
@@ -143,25 +143,14 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _check_identity(data: AppealInput, *, from_web: bool) -> None:
-    """An identity document comes with its kind and a valid number, and only in place of an
-    IIN; on the portal a person (not a legal entity's representative) gives one or the other.
-    Raises ValidationError(code="id_document" | "iin_and_document" | "no_identity")."""
-    kind, number = data.id_document_kind, data.id_document_number
-    if kind or number:
-        if kind not in identity.IdDocumentKind.values or not number:
-            raise ValidationError(
-                _("Give the kind and the number of the identity document."), code="id_document"
-            )
-        identity.validate_document_number(number)
-        if data.iin:
-            raise ValidationError(
-                _("Give either an IIN or an identity document, not both."),
-                code="iin_and_document",
-            )
-    elif from_web and not data.iin and data.applicant_type != enums.ApplicantType.LEGAL_ENTITY:
-        raise ValidationError(
-            _("Give your IIN or, if you have none, an identity document."), code="no_identity"
-        )
+    """pkop_portal.identity.check_identity: on the portal a person (not a legal entity's
+    representative) gives an IIN or an identity document."""
+    identity.check_identity(
+        iin=data.iin,
+        kind=data.id_document_kind,
+        number=data.id_document_number,
+        required=from_web and data.applicant_type != enums.ApplicantType.LEGAL_ENTITY,
+    )
 
 
 def appeal_recipient(appeal: Appeal) -> Recipient:
@@ -197,7 +186,8 @@ def appeal_submit(
     (stored under the extension of their detected type); a "registered" history row. All in
     one transaction: the files are removed again if it rolls back.
     Side effects: an "appeal.registered" notification (outbox row) if the applicant gave a
-    contact. Raises ValidationError(code="no_contact" | "no_consent" | "file_type" |
+    contact; "appeal.not_considered" instead for an anonymous appeal closed at once. Raises
+    ValidationError(code="no_contact" | "no_consent" | "file_type" |
     "id_document" | "iin_and_document" | "no_identity"): a person gives an IIN or, without one
     (a foreign national), the kind and number of an identity document (`_check_identity`).
     """
@@ -294,7 +284,21 @@ def appeal_submit(
                     by=registered_by,
                     new_value=enums.NotConsideredReason.ANONYMOUS,
                 )
-            if appeal.email or appeal.phone:
+            if (appeal.email or appeal.phone) and appeal.status == enums.Status.NOT_CONSIDERED:
+                # Closed at once: say so, not "the answer is due by …".
+                notify(
+                    event="appeal.not_considered",
+                    to=appeal_recipient(appeal),
+                    language=appeal.language,
+                    context={
+                        "number": appeal.number,
+                        "subject": appeal.subject,
+                        "reason": appeal.not_considered_reason,
+                    },
+                    dedupe_key=f"appeal.not_considered:{appeal.pk}",
+                    about=appeal,
+                )
+            elif appeal.email or appeal.phone:
                 notify(
                     event="appeal.registered",
                     to=appeal_recipient(appeal),

@@ -43,7 +43,7 @@ from charity.models import (
 )
 from charity.services import budget, committee, disbursement, workflow
 from charity.services.submission import NUMBER_PREFIX
-from pkop_portal import uploads, workdays
+from pkop_portal import identity, uploads, workdays
 from pkop_portal.admin_base import (
     PortalModelAdmin,
     PortalTabularInline,
@@ -444,6 +444,7 @@ def item_action_allowed(action: str, user) -> bool:
 MASKED_FIELDS = {
     "full_name": "full_name_masked",
     "iin": "iin_masked",
+    "id_document_number": "id_document_number_masked",
     "address": "address_masked",
     "phone": "phone_masked",
     "email": "email_masked",
@@ -540,7 +541,7 @@ class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
         "category",
         "district",
         "applicant",
-        "iin_masked",
+        "identity_masked",
         "aid_asked",
         "due",
         "flags",
@@ -557,7 +558,12 @@ class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
         ("officer", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("=number", "=iin")  # the search box; the lookups are `shaped_search`
-    shaped_search = ShapedSearch(number="number", number_format=REQUEST_NUMBER, iin=("iin",))
+    shaped_search = ShapedSearch(
+        number="number",
+        number_format=REQUEST_NUMBER,
+        iin=("iin",),
+        id_document=("id_document_number",),
+    )
     ordering = ("due_date", "id")
     list_select_related = ("officer", "programme")
     list_per_page = 50
@@ -573,6 +579,8 @@ class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
                 "fields": (
                     "full_name",
                     "iin",
+                    "id_document_kind",
+                    "id_document_number",
                     "phone",
                     "email",
                     "preferred_contact",
@@ -698,6 +706,20 @@ class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
     @admin.display(description=_("IIN"))
     def iin_masked(self, obj):
         return mask_iin(obj.iin)
+
+    @admin.display(description=_("IIN or identity document"))
+    def identity_masked(self, obj):
+        """The list's column: the IIN masked, or for an applicant without one the document's
+        kind and masked number (the request's page shows them in full to those who work on
+        it)."""
+        if obj.iin or not obj.id_document_number:
+            return mask_iin(obj.iin)
+        number = identity.mask_document_number(obj.id_document_number)
+        return f"{obj.get_id_document_kind_display()} {number}"
+
+    @admin.display(description=_("identity document number"))
+    def id_document_number_masked(self, obj):
+        return identity.mask_document_number(obj.id_document_number)
 
     @admin.display(description=_("address"))
     def address_masked(self, obj):

@@ -1,6 +1,7 @@
 """XLSX export of a programme's committee decisions, granted items and disbursements (openpyxl),
-logged in charity.ExportLog: the file carries personal data (names, IINs). Sheets are written
-by the shared pkop_portal.exports.xlsx_sheet (write-only workbook, safe cells)."""
+logged in charity.ExportLog: the file carries personal data (names, IINs, identity documents).
+Sheets are written by the shared pkop_portal.exports.xlsx_sheet (write-only workbook, safe
+cells)."""
 
 import io
 import re
@@ -43,6 +44,10 @@ def _decision_columns(totals: dict):
         (_("Approved by the chair"), lambda d: _user(d.approved_by)),
         (_("Approved at"), lambda d: _local(d.approved_at)),
         (_("Granted on this programme, tenge"), lambda d: totals.get(d.pk, 0)),
+        # An applicant without an IIN (pkop_portal.identity); last, so earlier columns keep
+        # their place.
+        (_("Identity document"), lambda d: d.request.get_id_document_kind_display()),
+        (_("Document number"), lambda d: d.request.id_document_number),
     ]
 
 
@@ -71,6 +76,9 @@ def _item_columns():
         (_("Bank account"), lambda i: mask_account(paid(i, "account"))),
         (_("Supplier"), lambda i: paid(i, "supplier")),
         (_("Handed over by"), lambda i: _user(paid(i, "handed_over_by", None))),
+        # An applicant without an IIN (pkop_portal.identity); last, as in the sheet above.
+        (_("Identity document"), lambda i: i.decision.request.get_id_document_kind_display()),
+        (_("Document number"), lambda i: i.decision.request.id_document_number),
     ]
 
 

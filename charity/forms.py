@@ -26,11 +26,13 @@ from pkop_portal.forms import (
     ConsentFormMixin,
     FormKeyField,
     HoneypotField,
+    IdentityDocumentForm,
     IINField,
     MultipleFileField,
     PhoneField,
     PortalForm,
     column_length,
+    mark_required,
 )
 from pkop_portal.models import ConsentText
 from pkop_portal.validators import iin_birth_date, no_html
@@ -223,21 +225,30 @@ def _checklist_help(hint: str, required_for: list[str], optional_for: list[str])
     return mark_safe(" ".join(parts))  # noqa: S308 (every part built by format_html)
 
 
-class ApplicationForm(ConsentFormMixin, PortalForm):
+class ApplicationForm(ConsentFormMixin, IdentityDocumentForm, PortalForm):
     """A request for charitable or social assistance. The document inputs are made from the
-    checklist (one per document type that some category names; `document_rows`)."""
+    checklist (one per document type that some category names; `document_rows`).
+
+    An applicant without an IIN (a foreign national living in Shymkent) ticks "I have no IIN"
+    and gives an identity document instead (pkop_portal.forms.IdentityDocumentForm). Once a
+    situation is chosen the page shows only the documents its checklist names (portal.css,
+    "D4"); files a browser still sends in the others are kept (`_hidden_documents`)."""
 
     consent_purpose = ConsentText.Purpose.CHARITY
     consent_required_message = _(
         "You must consent to the processing of personal data to apply for assistance."
     )
+    field_order = ["full_name", "iin", *IdentityDocumentForm.base_fields]
 
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=column_length(CharityRequest, "full_name"),
         validators=[no_html],
     )
-    iin = IINField(label=_("IIN"), help_text=_("12 digits, from your identity card."))
+    # Required unless "I have no IIN" is ticked (clean_identity): marked required on the page.
+    iin = IINField(
+        label=_("IIN"), required=False, help_text=_("12 digits, from your identity card.")
+    )
     phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(
         label=_("E-mail"), max_length=column_length(CharityRequest, "email"), required=False
@@ -289,6 +300,8 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The amount is required for money only: its mark is shown then (portal.css, "D4").
+        mark_required(self, "iin", "amount_requested")
         self.checklist = selectors.document_checklist_kept()
         labels = dict(enums.Category.choices)
         self.document_rows = []
@@ -306,6 +319,9 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
                     "document_type": row.document_type,
                     "required_for": required_for,
                     "optional_for": optional_for,
+                    # The category values, for the page's conditional reveal ("D4").
+                    "required_values": " ".join(row.required_for),
+                    "optional_values": " ".join(row.optional_for),
                 }
             )
         self.fields[OTHER_FILES] = DocumentFilesField(
@@ -314,6 +330,7 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
         )
         self.category_checklists = [
             {
+                "value": value,
                 "category": label,
                 "documents": [
                     (row.document_type.name, value in row.required_for)
@@ -339,10 +356,38 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
 
     def clean(self):
         data = super().clean()
+        # An IIN, or an identity document (pkop_portal.forms.IdentityDocumentForm).
+        self.clean_identity(data)
         self._clean_contact(data)
         self._clean_amount(data)
+        self._hidden_documents(data)
         self._clean_documents(data)
         return data
+
+    def _hidden_documents(self, data):
+        """Once a situation is chosen, the page shows only the document inputs its checklist
+        names. Files a browser still sent in the others (chosen before the situation was
+        changed, or every input shown by a browser without :has()) are kept under their type:
+        nothing the citizen gave is lost. A refusal of such a file is said by "Other documents",
+        which is always shown, with the document's name."""
+        category = data.get("category")
+        if not category:
+            return
+        for row in self.checklist:
+            if category in row.required_for or category in row.optional_for:
+                continue
+            name = document_field_name(row.document_type)
+            refused = self.errors.pop(name, None)
+            for error in refused.as_data() if refused else ():
+                for message in error.messages:
+                    self.add_error(
+                        OTHER_FILES,
+                        ValidationError(
+                            "%(document)s: %(message)s",
+                            code=error.code,
+                            params={"document": row.document_type.name, "message": message},
+                        ),
+                    )
 
     def _clean_contact(self, data):
         phone, email = data.get("phone"), data.get("email")
@@ -422,6 +467,8 @@ class ApplicationForm(ConsentFormMixin, PortalForm):
             language=language,
             full_name=data["full_name"],
             iin=data["iin"],
+            id_document_kind=data["id_document_kind"],
+            id_document_number=data["id_document_number"],
             phone=data["phone"].as_e164 if data["phone"] else "",
             email=data["email"],
             preferred_contact=data["preferred_contact"],
@@ -470,7 +517,7 @@ def more_member_rows(data) -> tuple[dict, list[dict], int]:
     initial = {key: data.get(key) for key in data if not key.startswith(MEMBERS_PREFIX)}
     initial.pop("csrfmiddlewaretoken", None)
     initial.pop("more_members", None)
-    for key in ("consent", "documents_later"):
+    for key in ("consent", "documents_later", "no_iin"):
         initial[key] = bool(data.get(key))
     initial["form_key"] = FormKeyField().bound_data(data.get("form_key"), None)
     try:
@@ -512,7 +559,9 @@ class LostCodeForm(PortalForm):
         widget=forms.TextInput(attrs={"placeholder": "C-2026-000001", "autocomplete": "off"}),
     )
     contact = forms.CharField(
-        label=_("IIN, phone number or e-mail address given in the request"),
+        label=_(
+            "IIN (or identity document number), phone number or e-mail address given in the request"
+        ),
         # The longest of the three: an e-mail address.
         max_length=column_length(CharityRequest, "email"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

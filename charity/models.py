@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from charity import enums
+from pkop_portal import identity
 from pkop_portal.enums import PreferredContact
 from pkop_portal.i18n import localized
 from pkop_portal.models import ConsentRecord, StoredFile
@@ -176,7 +177,10 @@ class CharityRequest(ConsentRecord):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
 
     full_name = models.CharField(_("full name"), max_length=200)
-    iin = models.CharField(_("IIN"), max_length=12, db_index=True)
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
+    # Without an IIN (a foreign national): an identity document instead (pkop_portal.identity).
+    id_document_kind = identity.document_kind_field()
+    id_document_number = identity.document_number_field()
     phone = PhoneNumberField(_("phone"), blank=True, region="KZ")
     email = models.EmailField(_("e-mail"), blank=True)
     preferred_contact = models.CharField(
@@ -313,8 +317,15 @@ class CharityRequest(ConsentRecord):
                 fields=["year", "sequence"], name="charityrequest_unique_year_sequence"
             ),
             models.CheckConstraint(
-                condition=Q(iin__regex=IIN_DIGITS), name="charityrequest_iin_digits"
+                condition=Q(iin="") | Q(iin__regex=IIN_DIGITS), name="charityrequest_iin_digits"
             ),
+            # The applicant is identified: by an IIN, or (a foreign national) by a document.
+            models.CheckConstraint(
+                condition=~Q(iin="") | ~Q(id_document_number=""),
+                name="charityrequest_iin_or_document",
+            ),
+            # One spelling of a document number, given with its kind, only without an IIN.
+            identity.document_constraint("charityrequest_id_document"),
             models.CheckConstraint(
                 condition=~Q(channel="web") | ~Q(phone="") | ~Q(email=""),
                 name="charityrequest_web_has_contact",
@@ -327,6 +338,7 @@ class CharityRequest(ConsentRecord):
             models.Index(fields=["status", "due_date"], name="charityrequest_status_due"),
             # The admin list's order (due_date, id): a page is read from the index.
             models.Index(fields=["due_date", "id"], name="charityrequest_due"),
+            identity.document_index("charityrequest_id_document"),
         ]
 
     def __str__(self):

@@ -80,7 +80,8 @@ def recent_aid_cutoff(*, today: date | None = None) -> date:
 
 def request_overlaps(*, request: CharityRequest, user=None, today: date | None = None) -> Overlaps:
     """Double help: other requests in which the applicant's IIN or any household member's IIN
-    appears, as applicant or as household member (all four combinations), that
+    appears, as applicant or as household member (all four combinations), or, for an
+    applicant without an IIN, the same identity document number as applicant, that
     - received aid: a disbursement dated within the last RECENT_AID_DAYS days (whatever the
       request's status now: a request withdrawn after part of its aid was handed over counts);
     - or are still pending (PENDING_STATUSES).
@@ -89,11 +90,16 @@ def request_overlaps(*, request: CharityRequest, user=None, today: date | None =
     Newest first, at most OVERLAP_LIMIT of each kind; three queries.
     """
     iins = request_iins(request=request)
-    if not iins:
+    # An applicant without an IIN (a foreign national) is found by their identity document.
+    document = request.id_document_number
+    if not iins and not document:
         return Overlaps()
-    by_member = HouseholdMember.objects.filter(iin__in=iins).values("request_id")
+    same_people = Q(id_document_number=document) if document else Q()
+    if iins:
+        by_member = HouseholdMember.objects.filter(iin__in=iins).values("request_id")
+        same_people |= Q(iin__in=iins) | Q(pk__in=by_member)
     others = request_list_for_staff(user=user) if user is not None else CharityRequest.objects.all()
-    others = others.filter(Q(iin__in=iins) | Q(pk__in=by_member)).exclude(pk=request.pk)
+    others = others.filter(same_people).exclude(pk=request.pk)
     aided = Disbursement.objects.filter(disbursed_on__gte=recent_aid_cutoff(today=today)).values(
         "item__decision__request_id"
     )

@@ -36,7 +36,7 @@ from charity.services import submission, workflow
 from pkop_portal import access_codes
 from pkop_portal.consent import consent_given
 from pkop_portal.forms import new_form_key
-from pkop_portal.ratelimits import limit_wait, over_limit, wait_text
+from pkop_portal.ratelimits import form_limit, over_limit, wait_text
 from pkop_portal.receipts import ReceiptPage, receipt_cookie_get, receipt_cookie_set
 from pkop_portal.tracking import (
     lost_code_page,
@@ -98,10 +98,21 @@ def apply(request):
         application = ApplicationForms(initial=initial, member_rows=rows, shown=shown)
         return _render_apply(request, application)
     if request.method == "POST":
+        # Only requests made count against the rate; forms with errors against a generous one.
+        limit = form_limit(
+            request,
+            group=SUBMIT_GROUP,
+            rate=settings.CHARITY_SUBMIT_RATE,
+            rejected_rate=settings.CHARITY_SUBMIT_REJECTED_RATE,
+        )
         application = ApplicationForms(request.POST, request.FILES)
+        if wait := limit.rejected_wait():
+            # Too many forms with errors: nothing is checked, what was typed is shown again.
+            limit.refuse(application.form, wait)
+            return _render_apply(request, application, status=429, rate_limited=True)
         if application.is_valid():
             data = application.form.cleaned_data
-            wait = limit_wait(request, group=SUBMIT_GROUP, rate=settings.CHARITY_SUBMIT_RATE)
+            wait = limit.accepted_wait()
             # A resent form (double click, reload) still gets the receipt of what it created.
             if wait and submission.request_get_submitted(form_key=data["form_key"]) is None:
                 # The page again with everything typed (files excepted), saying how long to wait.
@@ -117,8 +128,7 @@ def apply(request):
                 application.form.add_error(None, exc)
             else:
                 if result.created:
-                    # Only requests actually made count: a mistake in the form never locks out.
-                    over_limit(request, group=SUBMIT_GROUP, rate=settings.CHARITY_SUBMIT_RATE)
+                    limit.accepted()
                 tracked_remember(request, session_key=SESSION_TRACKED, record_id=result.request.pk)
                 response = redirect("charity:receipt")
                 if result.access_code:
@@ -129,6 +139,7 @@ def apply(request):
                         payload={"request": result.request.pk, "code": result.access_code},
                     )
                 return response
+        limit.rejected()
         return _render_apply(request, application, status=400)
     return _render_apply(request, ApplicationForms(initial={"form_key": new_form_key()}))
 

@@ -112,6 +112,34 @@ def axe_check():
     return check
 
 
+class Findings:
+    """The findings of a test that checks many pages (or languages, or widths), reported
+    together at the end instead of stopping at the first page that fails."""
+
+    def __init__(self, axe_check):
+        self._axe_check = axe_check
+        self.found: list[str] = []
+
+    def axe(self, page, where: str, *, strict: bool = True) -> None:
+        """Run `axe_check` on `page` and keep its failure under `where`."""
+        try:
+            self._axe_check(page, strict=strict)
+        except AssertionError as failure:
+            self.found.append(f"{where}: {failure}")
+
+    def add(self, finding: str) -> None:
+        self.found.append(finding)
+
+    def assert_none(self) -> None:
+        assert not self.found, "\n\n".join(self.found)
+
+
+@pytest.fixture
+def findings(axe_check) -> Findings:
+    """A `Findings` for this test (axe-core over many pages, every failure reported)."""
+    return Findings(axe_check)
+
+
 @pytest.fixture(autouse=True)
 def seeded_reference_data(transactional_db):
     """The rows the data migrations seed (hotline lines, groups, categories, consent texts,
@@ -135,6 +163,8 @@ def seeded_reference_data(transactional_db):
         "notifications.migrations.0002_staff_group_permissions",
         "reception.migrations.0002_staff_group_permissions",
         "pkop_portal.migrations.0004_seed_consent_texts",
+        # The appeal, charity and reception consent texts of version 2026-2.
+        "pkop_portal.migrations.0008_consent_texts_2026_2",
         # The document types and per-category checklist, the Charity officer group and the
         # charity permissions of every staff group.
         "charity.migrations.0002_seed_checklist_groups",

@@ -17,25 +17,20 @@ PHONE = {"width": 375, "height": 740}
 
 @pytest.mark.parametrize("name", HTML_PAGES)
 def test_public_page_passes_axe_in_every_language_on_desktop_and_phone(
-    browser: Browser, live_server, axe_check, name
+    browser: Browser, live_server, findings, name
 ):
     public_page = PublicPage(name)
-    failures = []
     for lang in LANGUAGES:
         page = public_page.open(browser, live_server, lang, viewport=DESKTOP)
         for size, viewport in (("1280 px", DESKTOP), ("375 px", PHONE)):
             page.set_viewport_size(viewport)
-            try:
-                axe_check(page, strict=True)
-            except AssertionError as found:
-                failures.append(f"{lang} at {size}: {found}")
+            findings.axe(page, f"{lang} at {size}")
         page.context.close()
-    assert not failures, "\n\n".join(failures)
+    findings.assert_none()
 
 
-def test_the_not_found_page_passes_axe_and_fits_a_phone(browser: Browser, live_server, axe_check):
+def test_the_not_found_page_passes_axe_and_fits_a_phone(browser: Browser, live_server, findings):
     """The page of an address that does not exist (shown to anyone who mistypes one)."""
-    failures = []
     for lang in LANGUAGES:
         page = browser.new_context(viewport=PHONE).new_page()
         response = page.goto(f"{live_server.url}/{lang}/no-such-page/")
@@ -44,9 +39,6 @@ def test_the_not_found_page_passes_axe_and_fits_a_phone(browser: Browser, live_s
         for viewport in ({"width": 320, "height": 640}, PHONE, DESKTOP):
             page.set_viewport_size(viewport)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-            try:
-                axe_check(page, strict=True)
-            except AssertionError as found:
-                failures.append(f"{lang} at {viewport['width']} px: {found}")
+            findings.axe(page, f"{lang} at {viewport['width']} px")
         page.context.close()
-    assert not failures, "\n\n".join(failures)
+    findings.assert_none()

@@ -79,9 +79,7 @@ def log_in(browser: Browser, live_server, language: str):
 
 
 @pytest.mark.parametrize("language", ["kk", "zh-hans"])
-def test_the_new_staff_pages_pass_axe_for_a_head(
-    browser: Browser, live_server, axe_check, language
-):
+def test_the_new_staff_pages_pass_axe_for_a_head(browser: Browser, live_server, findings, language):
     _head, appeal, request = head_with_work()
     page = log_in(browser, live_server, language)
     admin = f"{live_server.url}/{language}/admin"
@@ -95,20 +93,16 @@ def test_the_new_staff_pages_pass_axe_for_a_head(
         ("booking list", "/reception/booking/", "#result_list tbody tr"),
         ("charity request", f"/charity/charityrequest/{request.pk}/change/", "#content h1"),
     ]
-    failures = []
     for what, path, shown in pages:
         response = page.goto(admin + path)
         assert response.status == 200, (what, response.status)
         expect(page.locator(shown).first).to_be_visible()
         assert page.evaluate("document.documentElement.lang") == language, what
         if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
-            failures.append(f"{what}: scrolls sideways at 1366 px")
-        try:
-            axe_check(page, strict=True)
-        except AssertionError as found:
-            failures.append(f"{what}: {found}")
+            findings.add(f"{what}: scrolls sideways at 1366 px")
+        findings.axe(page, what)
     page.context.close()
-    assert not failures, "\n\n".join(failures)
+    findings.assert_none()
 
 
 @pytest.mark.parametrize("language", ["kk", "zh-hans"])

@@ -18,6 +18,7 @@ from pkop_portal.forms import (
     MultipleFileField,
     PortalForm,
     column_length,
+    mark_required,
 )
 from pkop_portal.models import ConsentText
 from pkop_portal.validators import no_html
@@ -146,6 +147,8 @@ class ReportForm(ConsentFormMixin, PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = file_limits_help()
+        # Shown only while "Send me an e-mail" is ticked, and then needed (clean()).
+        mark_required(self, "notice_email")
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -154,7 +157,12 @@ class ReportForm(ConsentFormMixin, PortalForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("wants_notices") and not data.get("notice_email"):
+        if not data.get("wants_notices"):
+            # The e-mail field is shown only while the box is ticked (portal.css, "D3"): what a
+            # browser that hid it still sent is neither checked nor kept.
+            self.errors.pop("notice_email", None)
+            data["notice_email"] = ""
+        elif not data.get("notice_email") and "notice_email" not in self.errors:
             self.add_error(
                 "notice_email",
                 ValidationError(

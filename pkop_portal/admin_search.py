@@ -11,6 +11,8 @@ number             ``A-2026-000123``, ``2026-000123``, ``000123``,  ``number IN 
 IIN / BIN          ``870101300009`` (12 ASCII digits)              ``iin = …`` (or ``bin``)
 phone              ``+7 701 123 45 67``, ``8 (701) 123-45-67``       ``phone = '+77011234567'``
 e-mail             ``Aigerim@Example.kz``                          ``UPPER(email) = UPPER(…)``
+identity document  ``E12345678``, ``e 1234-5678`` (A–Z and 0–9,    ``id_document_number = …``
+                   4–20, with a digit; pkop_portal.identity)        when a row has it, else words
 words              ``отопление``, ``жылу беру``                    PostgreSQL full text (GIN);
                                                                    ``icontains`` on SQLite
 =================  ==============================================  ===========================
@@ -67,12 +69,14 @@ import phonenumbers
 from django.db import connection, migrations
 from django.db.models import Q, QuerySet
 
+from pkop_portal import identity
 from pkop_portal.validators import is_typed_phone
 
 NUMBER = "number"
 IIN = "iin"
 PHONE = "phone"
 EMAIL = "email"
+ID_DOCUMENT = "id_document"
 WORDS = "words"
 NOTHING = "nothing"
 
@@ -167,6 +171,13 @@ def phone_e164(term: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def document_number_shape(term: str) -> str:
+    """`term` as an identity document's number (pkop_portal.identity's one spelling), or '' if
+    it cannot be one: a number has at least one digit, so a plain word is never taken for one."""
+    document = identity.typed_document_number(term)
+    return document if any(c.isdigit() for c in document) else ""
+
+
 def search_words(term: str, *, lower: bool = True) -> list[str]:
     """The words of `term` as searched: lower-cased (or as typed), at most MAX_WORDS."""
     return [w.lower() if lower else w for w in _WORD.findall(term)][:MAX_WORDS]
@@ -234,6 +245,8 @@ class ShapedSearch:
     iin: tuple[str, ...] = ()
     phone: tuple[str, ...] = ()
     email: tuple[str, ...] = ()
+    # An identity document's number (pkop_portal.identity), given instead of an IIN.
+    id_document: tuple[str, ...] = ()
     # Free text, searched for everyone (e.g. subject and text).
     text: tuple[str, ...] = ()
     # Personal free text (names), searched only for viewers of personal data.
@@ -260,6 +273,10 @@ class ShapedSearch:
                     return Shape(PHONE, (e164,))
             if self.email and _EMAIL.fullmatch(term):
                 return Shape(EMAIL, (term,))
+            if self.id_document:
+                document = document_number_shape(term)
+                if document:
+                    return Shape(ID_DOCUMENT, (document, *search_words(term)))
         words = search_words(term)
         return Shape(WORDS, tuple(words)) if words else Shape(NOTHING)
 
@@ -273,6 +290,15 @@ class ShapedSearch:
             lookup = "iexact" if found.kind == EMAIL else "exact"
             value = found.values[0]
             return queryset.filter(reduce(or_, (Q(**{f"{c}__{lookup}": value}) for c in columns)))
+        if found.kind == ID_DOCUMENT:
+            # A document number is also a word ("AI95"): the rows that hold it, else the words.
+            document, *words = found.values
+            held = queryset.filter(reduce(or_, (Q(**{c: document}) for c in self.id_document)))
+            if held.exists():
+                return held
+            if not words:
+                return queryset.none()
+            found = Shape(WORDS, tuple(words))
         if found.kind == WORDS:
             groups = [self.text] + ([self.names] if personal and self.names else [])
             groups = [g for g in groups if g]

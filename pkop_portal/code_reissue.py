@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.events import Enrichment, EventSpec, SkipDelivery, register
 from notifications.services import Recipient, notify
-from pkop_portal import access_codes
+from pkop_portal import access_codes, identity
 from pkop_portal.sequences import normalise_number
 from pkop_portal.validators import is_ascii_digits, is_typed_phone
 
@@ -45,36 +45,47 @@ def _typed_phone_e164(value: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def contact_matches(*, typed: str, iin: str, email: str, phone: str) -> bool:
-    """Whether `typed` is the IIN, the e-mail address or the phone number on file.
+def contact_matches(
+    *, typed: str, iin: str, email: str, phone: str, id_document_number: str = ""
+) -> bool:
+    """Whether `typed` is the IIN (or, without one, the identity document's number), the
+    e-mail address or the phone number on file.
 
     Under the portal's input rules (pkop_portal.validators: ASCII digits only, so a number has
     one spelling): spaces dropped from an IIN, e-mail compared without case, the phone parsed
-    with region KZ. All three comparisons run whatever matches."""
+    with region KZ, a document number in its one spelling (pkop_portal.identity). All four
+    comparisons run whatever matches."""
     value = typed.strip()
     compact = "".join(value.split())
     typed_iin = compact if is_ascii_digits(compact, 12) else ""
     typed_email = value.casefold() if "@" in value else ""
     typed_phone = _typed_phone_e164(value)
+    typed_document = identity.typed_document_number(value)
     results = [
         bool(iin) and constant_time_compare(typed_iin, iin),
         bool(email) and constant_time_compare(typed_email, email.casefold()),
         bool(phone) and constant_time_compare(typed_phone, phone),
+        bool(id_document_number) and constant_time_compare(typed_document, id_document_number),
     ]
     return any(results)
 
 
 def find_by_contact(queryset, *, number: str, contact: str):
-    """The record of `queryset` (with `number`, `iin`, `email`, `phone` columns) numbered
-    `number` whose IIN, e-mail or phone on file is `contact`, else None. An unknown number
-    costs the same comparisons."""
+    """The record of `queryset` (with `number`, `iin`, `id_document_number`, `email`, `phone`
+    columns) numbered `number` whose IIN, document number, e-mail or phone on file is
+    `contact`, else None. An unknown number costs the same comparisons."""
     number = normalise_number(number)
-    record = queryset.filter(number=number).only("pk", "number", "iin", "email", "phone").first()
+    record = (
+        queryset.filter(number=number)
+        .only("pk", "number", "iin", "id_document_number", "email", "phone")
+        .first()
+    )
     matches = contact_matches(
         typed=contact,
         iin=record.iin if record else "",
         email=record.email if record else "",
         phone=record.phone.as_e164 if record and record.phone else "",
+        id_document_number=record.id_document_number if record else "",
     )
     return record if record is not None and matches else None
 

@@ -19,11 +19,12 @@ import secrets
 from django import forms
 from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from pkop_portal import uploads
+from pkop_portal import identity, uploads
 from pkop_portal.consent import consent_text_agreed, consent_text_current
 from pkop_portal.validators import (
     PHONE_INPUT_LENGTH,
@@ -364,3 +365,76 @@ class ConsentFormMixin:
                 self.fields["consent"].withdrawn = exc.code == "consent_changed"
                 self.add_error("consent", exc)
         return data
+
+
+class MarkedRequiredBoundField(forms.BoundField):
+    """A field shown with crispy-forms' required marker; its own label (used in error
+    messages) stays as it is. For a field required only of some applicants: clean() decides,
+    the page shows it only to them."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        self.label = format_html('{}<span class="asteriskField">*</span>', self.label)
+
+
+def mark_required(form, *names: str) -> None:
+    """Show `names` of `form` as required (MarkedRequiredBoundField) though they accept ''."""
+    for name in names:
+        form.fields[name].bound_field_class = MarkedRequiredBoundField
+
+
+# --- an IIN, or an identity document (pkop_portal.identity) -----------------------------------
+
+
+class IdentityDocumentForm(forms.Form):
+    """A person gives an IIN, or ticks "I have no IIN" (a foreign national) and gives the kind
+    and number of an identity document. The form using it declares its own `iin` field with
+    required=False (its label and help text are the form's), calls `mark_required(self, "iin")`
+    and `self.clean_identity(data)` from clean(); the page shows the document's fields once the
+    box is ticked and hides the IIN (portal.css, "D2"; include "includes/_id_document.html").
+    Put the three fields after the IIN with `field_order`."""
+
+    no_iin = forms.BooleanField(
+        label=_("I have no IIN (for example, I am a foreign national)"),
+        required=False,
+        help_text=_("Then give the kind and the number of your identity document instead."),
+    )
+    id_document_kind = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=identity.IdDocumentKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    id_document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=identity.NUMBER_MAX_LENGTH,
+        required=False,
+        help_text=_("Latin letters and digits as printed in the document, for example E12345678."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_id_document_number(self):
+        return identity.clean_document_number(self.cleaned_data["id_document_number"])
+
+    def clean_identity(self, data, *, person: bool = True) -> None:
+        """The IIN or the document, never both: the part not chosen is hidden on the page, and
+        whatever it still holds is neither checked nor kept. `person=False` (a representative
+        of an organisation): no document and no IIN required."""
+        if person and data.get("no_iin"):
+            self.errors.pop("iin", None)
+            data["iin"] = ""
+            if not data.get("id_document_kind") and "id_document_kind" not in self.errors:
+                self.add_error("id_document_kind", _("Choose the kind of identity document."))
+            if not data.get("id_document_number") and "id_document_number" not in self.errors:
+                self.add_error(
+                    "id_document_number", _("Give the number of your identity document.")
+                )
+            return
+        data["no_iin"] = False
+        for name in ("id_document_kind", "id_document_number"):
+            self.errors.pop(name, None)
+            data[name] = ""
+        if person and not data.get("iin") and "iin" not in self.errors:
+            self.add_error(
+                "iin", _("Give your IIN, or tick “I have no IIN” and give an identity document.")
+            )

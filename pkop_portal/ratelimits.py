@@ -11,7 +11,9 @@ address that changes every UTC day, not under django-ratelimit's plain hash of i
 
 Counting a request costs one Redis round trip (`_count_in_redis`: SET NX with the bucket's
 expiry and INCR, pipelined) in the very bucket django-ratelimit would use, so its reads
-(`limit_reached`, `limit_wait`) see the same count; other caches go through django-ratelimit.
+(`limit_reached`, `limit_wait`) see the same count; reading several buckets at once
+(`limit_waits`, a public form's accepted and rejected ones) is one MGET. Other caches go
+through django-ratelimit.
 """
 
 import ipaddress
@@ -95,18 +97,66 @@ def _client(cache: RedisCache):
     return client
 
 
+def _bucket(request, cache, *, group: str, rate: str) -> tuple[int, int, int, str]:
+    """(limit, period, window end, cache key) of the client's bucket, exactly as django-ratelimit
+    names it, so its reads and ours see one count."""
+    limit, period = ratelimit_core._split_rate(rate)
+    key = _key_for(group)
+    value = key(group, request) if callable(key) else ratelimit_core._SIMPLE_KEYS[key](request)
+    window = ratelimit_core._get_window(value, period)
+    name = ratelimit_core._make_cache_key(group, window, rate, value, get_usage.ALL)
+    return limit, period, window, cache.make_and_validate_key(name)
+
+
+def _waits_in_redis(request, cache: RedisCache, buckets) -> list[int] | None:
+    """The wait of each of `buckets` ((group, rate) pairs) read with ONE round trip (MGET);
+    None while the portal's cache knows Redis is down (fail open without waiting)."""
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None and not breaker.allows():
+        return None
+    found = [_bucket(request, cache, group=group, rate=rate) for group, rate in buckets]
+    try:
+        counts = _client(cache).mget([full_key for *_, full_key in found])
+    except OUTAGE_ERRORS as exc:
+        if breaker is not None:
+            breaker.failure(exc)
+        raise
+    if breaker is not None:
+        breaker.success()
+    now = int(time.time())
+    return [
+        max(window - now, 1) if int(count or 0) >= limit else 0
+        for (limit, _period, window, _key), count in zip(found, counts, strict=True)
+    ]
+
+
+def limit_waits(request, buckets) -> list[int]:
+    """For each of `buckets` ((group, rate) pairs), the seconds until the client may be counted
+    again (earlier counted requests only; this one is not counted), 0 while under its limit.
+    One Redis round trip for all of them; fails open (0)."""
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    if not isinstance(cache, RedisCache):
+        return [limit_wait(request, group=group, rate=rate) for group, rate in buckets]
+    try:
+        waits = _waits_in_redis(request, cache, buckets)
+    except OUTAGE_ERRORS as exc:
+        outage.failure(exc)
+        return [0] * len(buckets)
+    outage.success()
+    if waits is None:
+        return [0] * len(buckets)
+    if any(waits):
+        request.ratelimit_wait = max(waits)
+    return waits
+
+
 def _count_in_redis(request, cache: RedisCache, *, group: str, rate: str) -> dict | None:
     """Count the request in django-ratelimit's bucket with one round trip; None while the
     portal's cache knows Redis is down (its breaker), to fail open without waiting."""
     breaker = getattr(cache, "breaker", None)
     if breaker is not None and not breaker.allows():
         return None
-    limit, period = ratelimit_core._split_rate(rate)
-    key = _key_for(group)
-    value = key(group, request) if callable(key) else ratelimit_core._SIMPLE_KEYS[key](request)
-    window = ratelimit_core._get_window(value, period)
-    name = ratelimit_core._make_cache_key(group, window, rate, value, get_usage.ALL)
-    full_key = cache.make_and_validate_key(name)
+    limit, period, window, full_key = _bucket(request, cache, group=group, rate=rate)
     pipe = _client(cache).pipeline(transaction=False)
     pipe.set(full_key, 0, ex=period + ratelimit_core.EXPIRATION_FUDGE, nx=True)
     pipe.incr(full_key)
@@ -231,25 +281,40 @@ class FormLimit:
         # Same prefix: hotline rejected attempts are keyed like its accepted ones.
         self.rejected_group = f"{group}.rejected"
         self.rejected_rate = rejected_rate
+        # Both buckets are read together on the first question (`_waits`) and kept for the
+        # request: the view asks before validating and again once the form is valid.
+        self._read: tuple[int, int] | None = None
+
+    def _waits(self) -> tuple[int, int]:
+        """(accepted, rejected) waits, read once per request in one round trip."""
+        if self._read is None:
+            rejected, accepted = limit_waits(
+                self.request,
+                [(self.rejected_group, self.rejected_rate), (self.group, self.rate)],
+            )
+            self._read = (accepted, rejected)
+        return self._read
 
     def accepted_wait(self) -> int:
         """Seconds until one more accepted submission may be made (0: now). Counts nothing."""
-        return limit_wait(self.request, group=self.group, rate=self.rate)
+        return self._waits()[0]
 
     def rejected_wait(self) -> int:
         """Seconds until this client's rejected attempts let the form be checked again."""
-        return limit_wait(self.request, group=self.rejected_group, rate=self.rejected_rate)
+        return self._waits()[1]
 
     def wait(self) -> int:
         """The longer of the two waits: 0 when the submission may go ahead."""
-        return max(self.rejected_wait(), self.accepted_wait())
+        return max(self._waits())
 
     def accepted(self) -> None:
         """Count a submission the portal accepted (a row created, a code request taken)."""
+        self._read = None
         over_limit(self.request, group=self.group, rate=self.rate)
 
     def rejected(self) -> None:
         """Count a submission sent back with errors (against the generous rate)."""
+        self._read = None
         over_limit(self.request, group=self.rejected_group, rate=self.rejected_rate)
 
     def refuse(self, form, seconds: int):

@@ -425,6 +425,8 @@ CHARITY_MAX_FILE_MB = env.int("CHARITY_MAX_FILE_MB", default=10)
 # Requests for assistance one client IP may make ("count/period"): only requests actually
 # created count, so a form sent back with errors never locks anyone out.
 CHARITY_SUBMIT_RATE = env.str("CHARITY_SUBMIT_RATE", default="5/h")
+# Application forms sent back with errors, counted apart (pkop_portal.ratelimits.form_limit).
+CHARITY_SUBMIT_REJECTED_RATE = env.str("CHARITY_SUBMIT_REJECTED_RATE", default="50/h")
 # Requests for a new access code to a charity request (the lost-code page), matched or not.
 CHARITY_CODE_RESEND_RATE = env.str("CHARITY_CODE_RESEND_RATE", default="5/h")
 

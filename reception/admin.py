@@ -20,7 +20,7 @@ from appeals.receipts import talon_redirect
 from charity.admin_forms import BookingToCharityForm
 from charity.models import CharityRequest
 from charity.services import channels as charity_channels
-from pkop_portal import workdays
+from pkop_portal import identity, workdays
 from pkop_portal.admin_base import (
     PortalModelAdmin,
     PortalTabularInline,
@@ -139,17 +139,21 @@ class SlotAdmin(PortalModelAdmin):
                     messages.SUCCESS,
                 )
             return None
-        return self.admin_page(
-            request,
-            "admin/reception/slot/cancel_confirmation.html",
-            title=_("Cancel reception times"),
-            slots=queryset.select_related("manager").prefetch_related(
+        slots = list(
+            queryset.select_related("manager").prefetch_related(
                 Prefetch(
                     "bookings",
                     queryset=Booking.objects.filter(is_active=True).order_by("seat"),
                     to_attr="active_bookings",
                 )
-            ),
+            )
+        )
+        return self.admin_page(
+            request,
+            "admin/reception/slot/cancel_confirmation.html",
+            title=_("Cancel reception times"),
+            slots=slots,
+            selected=[slot.pk for slot in slots],
             form=form,
             action_name="cancel_slots",
             action_checkbox_name=ACTION_CHECKBOX_NAME,
@@ -242,7 +246,8 @@ class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
     list_select_related = ("slot", "manager", "appeal")
     list_per_page = 50
     # The search reads the query's shape (pkop_portal.admin_search): a booking number (with or
-    # without "R-"), an IIN, a phone, an e-mail through their indexes, else words of the name
+    # without "R-"), an IIN, a phone, an e-mail, an identity document's number through their
+    # indexes, else words of the name
     # or topic (full text on PostgreSQL, GIN indexes of migration 0004).
     search_fields = ("number", "full_name", "topic")
     shaped_search = ShapedSearch(
@@ -252,6 +257,7 @@ class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
         iin=("iin",),
         phone=("phone",),
         email=("email",),
+        id_document=("id_document_number",),
         text=("topic",),
         names=("full_name",),
     )
@@ -277,9 +283,14 @@ class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
     def visit_time(self, obj):
         return f"{obj.slot.starts_at.astimezone(workdays.LOCAL_TZ):%d.%m.%Y %H:%M}"
 
-    @admin.display(description=_("IIN"))
+    @admin.display(description=_("IIN or identity document"))
     def iin_masked(self, obj):
-        return mask_iin(obj.iin)
+        """The IIN masked, or for a citizen without one the document's kind and masked number
+        (the list shows neither in full; the booking's page does)."""
+        if obj.iin or not obj.id_document_number:
+            return mask_iin(obj.iin)
+        number = identity.mask_document_number(obj.id_document_number)
+        return f"{obj.get_id_document_kind_display()} {number}"
 
     @admin.display(description=_("no-shows"), ordering="no_show_count")
     def no_shows(self, obj):

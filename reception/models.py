@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from pkop_portal import identity
 from pkop_portal.i18n import localized
 from pkop_portal.models import ConsentRecord
 
@@ -179,7 +180,11 @@ class Booking(ConsentRecord):
     )
     is_active = models.BooleanField(_("active"), default=True)
     full_name = models.CharField(_("full name"), max_length=200)
-    iin = models.CharField(_("IIN"), max_length=12)
+    # A citizen without an IIN (a foreign national) gives an identity document instead
+    # (pkop_portal.identity): the IIN is then empty.
+    iin = models.CharField(_("IIN"), max_length=12, blank=True)
+    id_document_kind = identity.document_kind_field()
+    id_document_number = identity.document_number_field()
     phone = PhoneNumberField(_("phone"), blank=True, region="KZ")
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
@@ -211,22 +216,36 @@ class Booking(ConsentRecord):
             models.UniqueConstraint(
                 fields=["slot", "seat"], condition=Q(is_active=True), name="booking_one_per_seat"
             ),
+            # One active booking per citizen and manager: by IIN, or by document number for a
+            # citizen without one (reception.services locks the citizen before checking).
             models.UniqueConstraint(
                 fields=["iin", "manager"],
-                condition=Q(is_active=True),
+                condition=Q(is_active=True) & ~Q(iin=""),
                 name="booking_one_per_citizen_and_manager",
             ),
+            models.UniqueConstraint(
+                fields=["id_document_number", "manager"],
+                condition=Q(is_active=True) & ~Q(id_document_number=""),
+                name="booking_one_per_document_and_manager",
+            ),
             models.CheckConstraint(
-                condition=Q(iin__regex=r"^[0-9]{12}$"), name="booking_iin_digits"
+                condition=Q(iin="") | Q(iin__regex=r"^[0-9]{12}$"), name="booking_iin_digits"
+            ),
+            identity.document_constraint("booking_id_document"),
+            # Every booking names its citizen: an IIN, or else an identity document.
+            models.CheckConstraint(
+                condition=~Q(iin="") | ~Q(id_document_number=""), name="booking_iin_or_document"
             ),
         ]
-        # The admin list: search by IIN (and each row's no-show count: same IIN, no_show),
-        # phone and e-mail (pkop_portal.admin_search), the status filter.
+        # The admin list: search by IIN or document number (and each row's no-show count: same
+        # IIN or document, no_show), phone and e-mail (pkop_portal.admin_search), the status
+        # filter.
         indexes = [
             models.Index(fields=["iin", "status"], name="booking_iin_status"),
             models.Index(fields=["phone"], name="booking_phone"),
             models.Index(Upper("email"), name="booking_email_upper"),
             models.Index(fields=["status"], name="booking_status"),
+            identity.document_index("booking_id_document_number"),
         ]
 
     def __str__(self):

@@ -1,4 +1,11 @@
-"""Send-time content of reception notices: current booking state, manage link, invitation."""
+"""Send-time content of reception notices: current booking state, manage link, invitation.
+
+The visit's time reaches the templates as `starts_at` (the slot's aware start), which e-mail
+bodies show with `{{ starts_at|local_time }}` ("01.12.2026 15:00 (Shymkent time, UTC+5)", in
+the message's language), and as `time`, the short SMS form for SMS texts and subjects
+("01.12.2026 15:00 UTC+5", pkop_portal.templatetags.portal_time.sms_time). Neither is stored:
+both are read from the booking at send time.
+"""
 
 from django.conf import settings
 from django.urls import reverse
@@ -6,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.events import Enrichment, EventSpec, SkipDelivery, register
-from pkop_portal import workdays
+from pkop_portal.templatetags.portal_time import sms_time
 from reception.services import manage_token
 
 
@@ -30,10 +37,11 @@ def _booking_context(context: dict, *, must_be_active: bool) -> tuple:
     if must_be_active and not booking.is_active:
         raise SkipDelivery(f"booking is {booking.status}")
     language = context.get("language") or booking.language
-    start = booking.slot.starts_at.astimezone(workdays.LOCAL_TZ)
+    start = booking.slot.starts_at
     extra = {
         "number": booking.number,
-        "time": f"{start:%d.%m.%Y %H:%M}",
+        "starts_at": start,
+        "time": sms_time(start),
         "manage_url": _manage_url(booking, language),
     }
     with translation.override(language):

@@ -74,20 +74,33 @@ def manager_rows_public(*, now: datetime, per_manager: int = 3) -> list[tuple[Ma
 
 def booking_list_for_staff():
     """Bookings with the citizen's no-show count, in a fixed number of queries."""
-    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, When
     from django.db.models.functions import Coalesce
 
     from reception.models import Booking
 
-    no_shows = (
-        Booking.objects.filter(iin=OuterRef("iin"), status=Booking.Status.NO_SHOW)
-        .order_by()
-        .values("iin")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    def no_shows(column: str):
+        # The citizen's no-shows by their IIN, or by their document without one; never by an
+        # empty column (every booking of the other kind has it empty).
+        return Subquery(
+            Booking.objects.filter(
+                ~Q(**{column: ""}), **{column: OuterRef(column)}, status=Booking.Status.NO_SHOW
+            )
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
     return Booking.objects.select_related("slot", "manager", "appeal").annotate(
-        no_show_count=Coalesce(Subquery(no_shows, output_field=IntegerField()), 0)
+        no_show_count=Coalesce(
+            Case(
+                When(~Q(iin=""), then=no_shows("iin")),
+                default=no_shows("id_document_number"),
+            ),
+            0,
+        )
     )
 
 

@@ -2,8 +2,11 @@
 
 A booking locks its citizen (advisory lock on PostgreSQL) and then its slot row, re-checks the
 window, the calendar, absences and the limits, and takes the lowest free seat. Partial unique
-constraints (slot, seat) and (IIN, manager) among active bookings are the safeguard if any path
-skips the locks.
+constraints (slot, seat), (IIN, manager) and (document number, manager) among active bookings
+are the safeguard if any path skips the locks.
+
+A citizen is known by their IIN or, without one (a foreign national), by the kind and number of
+an identity document (pkop_portal.identity): the limits count the bookings of that document.
 """
 
 import base64
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from pkop_portal import keys, workdays
+from pkop_portal import identity, keys, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.locks import NAMESPACE_CITIZEN, advisory_xact_lock
 from reception.models import Absence, Booking, BookingEvent, Slot
@@ -36,6 +39,9 @@ class BookingInput:
     phone: str = ""
     email: str = ""
     description: str = ""
+    # Without an IIN (iin ""): the kind and number of an identity document.
+    id_document_kind: str = ""
+    id_document_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,9 +103,23 @@ def _check_slot(slot: Slot, now: datetime) -> None:
         raise ValidationError(_("The manager does not receive on this day."), code="absent")
 
 
-def _lock_citizen(iin: str) -> None:
-    """Serialise bookings of one citizen (count limits); always taken before the slot lock."""
-    advisory_xact_lock(namespace=NAMESPACE_CITIZEN, value=iin)
+def _check_identity(data: BookingInput) -> None:
+    """An IIN, or else an identity document (pkop_portal.identity.check_identity)."""
+    identity.check_identity(
+        iin=data.iin, kind=data.id_document_kind, number=data.id_document_number
+    )
+
+
+def _citizen_filter(*, iin: str, id_document_number: str) -> dict:
+    """The lookup of a citizen's bookings: by IIN, or by document number without one."""
+    return {"iin": iin} if iin else {"id_document_number": id_document_number}
+
+
+def _lock_citizen(*, iin: str, id_document_number: str = "") -> None:
+    """Serialise bookings of one citizen (count limits); always taken before the slot lock.
+    A document number is locked apart from the IINs (its own prefix)."""
+    value = iin or f"document:{id_document_number}"
+    advisory_xact_lock(namespace=NAMESPACE_CITIZEN, value=value)
 
 
 def _new_number() -> str:
@@ -120,26 +140,30 @@ def booking_create(
     citizen's personal-data consent (pkop_portal.consent.consent_given), stored on the booking.
     Effects: Booking (status booked, lowest free seat) and a history row, in one transaction.
     Raises ValidationError(code="slot_taken" | "already_booked" | "too_many" | "slot_cancelled"
-    | "outside_window" | "not_working_day" | "absent" | "no_contact" | "no_consent").
+    | "outside_window" | "not_working_day" | "absent" | "no_contact" | "no_consent" |
+    "id_document" | "iin_and_document" | "no_identity"): the citizen gives an IIN or, without
+    one, an identity document (`_check_identity`), and is counted by it.
     """
     existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return BookingResult(existing, None, False)
     if not (data.phone or data.email):
         raise ValidationError(_("Give a phone number or an e-mail address."), code="no_contact")
+    _check_identity(data)
     if consent is None:
         raise ValidationError(_("Consent to personal-data processing is required."), "no_consent")
     now = now or timezone.now()
+    citizen = _citizen_filter(iin=data.iin, id_document_number=data.id_document_number)
     try:
         with transaction.atomic():
-            _lock_citizen(data.iin)
+            _lock_citizen(iin=data.iin, id_document_number=data.id_document_number)
             # A double click waited for the first request's lock: return what it booked.
             existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return BookingResult(existing, None, False)
             slot = Slot.objects.select_for_update().select_related("manager").get(pk=slot_id)
             _check_slot(slot, now)
-            active = Booking.objects.filter(iin=data.iin, is_active=True)
+            active = Booking.objects.filter(**citizen, is_active=True)
             if active.filter(manager_id=slot.manager_id).exists():
                 raise ValidationError(
                     _("You already have a booking with this manager."), code="already_booked"
@@ -147,7 +171,7 @@ def booking_create(
             block = settings.RECEPTION_NO_SHOW_BLOCK
             if (
                 block
-                and Booking.objects.filter(iin=data.iin, status=Booking.Status.NO_SHOW).count()
+                and Booking.objects.filter(**citizen, status=Booking.Status.NO_SHOW).count()
                 >= block
             ):
                 raise ValidationError(
@@ -175,6 +199,8 @@ def booking_create(
                 seat=free[0],
                 full_name=data.full_name,
                 iin=data.iin,
+                id_document_kind=data.id_document_kind,
+                id_document_number=data.id_document_number,
                 phone=data.phone,
                 email=data.email,
                 language=data.language,
@@ -288,7 +314,7 @@ def booking_reschedule(
     now = now or timezone.now()
     with transaction.atomic():
         current = Booking.objects.select_related("slot").get(pk=booking_id)
-        _lock_citizen(current.iin)
+        _lock_citizen(iin=current.iin, id_document_number=current.id_document_number)
         # Lock both slots in primary-key order, so two moves in opposite directions never deadlock.
         slot_ids = sorted({current.slot_id, new_slot_id})
         slots = {
@@ -487,6 +513,9 @@ def booking_to_appeal(
                 language=booking.language,
                 full_name=booking.full_name,
                 iin=booking.iin,
+                # A citizen without an IIN: their identity document goes with them.
+                id_document_kind=booking.id_document_kind,
+                id_document_number=booking.id_document_number,
                 phone=booking.phone.as_e164 if booking.phone else "",
                 email=booking.email,
                 preferred_contact=preferred,

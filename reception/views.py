@@ -70,6 +70,8 @@ def book(request, slot_id: int):
                     data=services.BookingInput(
                         full_name=data["full_name"],
                         iin=data["iin"],
+                        id_document_kind=data["id_document_kind"],
+                        id_document_number=data["id_document_number"],
                         topic=data["topic"],
                         description=data["description"],
                         language=translation.get_language(),

@@ -15,7 +15,7 @@ pytestmark = [
 
 
 def test_twenty_concurrent_submissions_get_consecutive_numbers(race):
-    consent = Consent(text=ConsentText.objects.get(purpose="appeal"), ip="127.0.0.1")
+    consent = Consent(text=ConsentText.objects.filter(purpose="appeal").latest(), ip="127.0.0.1")
     data = appeal_input()
 
     outcome = race([lambda: services.appeal_submit(data=data, consent=consent)] * 20)

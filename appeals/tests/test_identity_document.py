@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from appeals import identity, selectors, services
+from appeals import selectors, services
 from appeals.forms import AppealForm
 from appeals.models import Appeal, Category
 from appeals.tests.factories import VALID_IIN, AppealFactory, staff_user
@@ -19,6 +19,7 @@ from appeals.tests.test_services import appeal_input
 from appeals.tests.test_services import submit as service_submit
 from appeals.tests.test_views import form_data
 from notifications.models import Notification
+from pkop_portal import identity
 
 pytestmark = pytest.mark.django_db
 PASSPORT = "E12345678"

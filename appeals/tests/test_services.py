@@ -40,7 +40,7 @@ def submit(received_at=None, **overrides):
     return services.appeal_submit(
         data=appeal_input(**overrides),
         received_at=received_at,
-        consent=Consent(text=ConsentText.objects.get(purpose="appeal"), ip="10.1.2.3"),
+        consent=Consent(text=ConsentText.objects.filter(purpose="appeal").latest(), ip="10.1.2.3"),
     )
 
 
@@ -60,7 +60,7 @@ def test_submit_registers_with_number_dates_code_history_and_notification(
         number=appeal.number, code=result.access_code, stored_hash=appeal.access_code_hash
     )
     assert result.access_code not in appeal.access_code_hash
-    assert appeal.consent.version == "2026-1" and appeal.consent_ip == "10.1.2.3"
+    assert appeal.consent.version == "2026-2" and appeal.consent_ip == "10.1.2.3"
     assert list(appeal.events.values_list("kind", flat=True)) == ["registered"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Ваше обращение № A-2026-000001 зарегистрировано"
@@ -139,3 +139,30 @@ def test_rating_only_once_and_only_when_answered():
     with pytest.raises(ValidationError) as exc:
         services.appeal_rate(appeal_id=answered.pk, satisfied=True, comment="")
     assert exc.value.code == "already_rated"
+
+
+def test_an_anonymous_appeal_closed_at_once_is_told_so_not_given_a_due_date(
+    django_capture_on_commit_callbacks,
+):
+    """Registered by staff (a phone call) without a name: not considered (APPK), and the
+    caller's phone gets "closed without consideration", never "the answer is due by …"."""
+    from appeals.tests.factories import staff_user
+
+    registrar = staff_user("registrar1", "Registrar")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_submit(
+            data=appeal_input(
+                full_name="",
+                iin="",
+                is_anonymous=True,
+                email="",
+                phone="+77011234567",
+                channel="phone",
+            ),
+            consent=None,
+            registered_by=registrar,
+        )
+    appeal = Appeal.objects.get()
+    assert appeal.status == enums.Status.NOT_CONSIDERED
+    events = list(Notification.objects.filter(object_id=appeal.pk).values_list("event", flat=True))
+    assert events == ["appeal.not_considered"]

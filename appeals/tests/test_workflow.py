@@ -289,7 +289,7 @@ def test_repeat_is_flagged_on_registration_then_linked_or_dismissed(head):
     from pkop_portal.consent import Consent
     from pkop_portal.models import ConsentText
 
-    consent = Consent(text=ConsentText.objects.get(purpose="appeal"))
+    consent = Consent(text=ConsentText.objects.filter(purpose="appeal").latest())
     first = services.appeal_submit(data=appeal_input(), consent=consent).appeal
     other_category = services.appeal_submit(
         data=appeal_input(category=Category.objects.get(slug="employment")), consent=consent
@@ -321,7 +321,7 @@ def test_repeats_older_than_twelve_months_are_not_flagged():
     from pkop_portal.consent import Consent
     from pkop_portal.models import ConsentText
 
-    consent = Consent(text=ConsentText.objects.get(purpose="appeal"))
+    consent = Consent(text=ConsentText.objects.filter(purpose="appeal").latest())
     old = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
     services.appeal_submit(data=appeal_input(), consent=consent, received_at=old)
     new = services.appeal_submit(data=appeal_input(), consent=consent).appeal

@@ -53,11 +53,25 @@ def _require_contact(email: str, phone) -> None:
         )
 
 
-def _require_iin(iin: str) -> None:
-    if not iin:
+def _identity(source) -> dict:
+    """The applicant's IIN or, without one (a foreign national), their identity document, as
+    `source` (an appeal or a booking) holds them: RequestInput's fields. A booking made before
+    reception had document columns reads as having none."""
+    iin = source.iin or ""
+    kind = getattr(source, "id_document_kind", "") or ""
+    number = getattr(source, "id_document_number", "") or ""
+    if iin:
+        return {"iin": iin}
+    if not (kind and number):
         raise ValidationError(
-            _("The applicant's IIN is needed for a charity request."), code="no_iin"
+            _(
+                "A charity request needs the applicant's IIN or, for a foreign national, the kind "
+                "and number of an identity document, and this applicant gave neither: register "
+                "their written application with one of them instead."
+            ),
+            code="no_iin",
         )
+    return {"iin": "", "id_document_kind": kind, "id_document_number": number}
 
 
 def _create(
@@ -116,8 +130,9 @@ def request_from_appeal(
 
     Inputs: the appeal (its executor or a Head, `by`); what the appeal does not say: the
     district, the category of need, the monthly household income, the aid asked (and amount
-    for money) and its description (default: the appeal's text). The applicant's name, IIN,
-    address, phone, e-mail, preferred contact and language are copied from the appeal.
+    for money) and its description (default: the appeal's text). The applicant's name, IIN (or,
+    without one, identity document), address, phone, e-mail, preferred contact and language are
+    copied from the appeal.
     Effects: the request (channel "appeal", received when the appeal was, so no time is lost;
     registered by `by`; linked to the appeal), its SUBMITTED and LINKED history rows and
     double-help flags; the appeal redirected to the charity procedure with its own history row
@@ -130,12 +145,12 @@ def request_from_appeal(
     appeal = Appeal.objects.select_for_update().select_related("category").get(pk=appeal_id)
     if CharityRequest.objects.filter(source_appeal_id=appeal.pk).exists():
         raise ValidationError(_("This appeal is already a charity request."), code="already_linked")
-    _require_iin(appeal.iin)
+    identified = _identity(appeal)
     _require_contact(appeal.email, appeal.phone)
     data = RequestInput(
         language=appeal.language,
         full_name=appeal.full_name,
-        iin=appeal.iin,
+        **identified,
         district=district,
         address=appeal.address,
         category=category,
@@ -180,14 +195,15 @@ def request_from_booking(
     Inputs: the booking (status attended), `by` with reception.change_booking (the reception
     secretary who logged the visit); the district, category, income, aid asked, its
     description (default: the visit summary or the booking's description) and the address.
-    The applicant's name, IIN, phone, e-mail and language are copied from the booking; the
+    The applicant's name, IIN (or identity document), phone, e-mail and language are copied
+    from the booking; the
     preferred contact is e-mail when there is one, else SMS.
     Effects: the request (channel "reception", received at the visit's time, linked to the
     booking), its SUBMITTED and LINKED rows and flags; a history row on the booking
     (reception.services.booking_link_charity_request).
     Side effects: one "charity.created_from_channel" notice with the number and access code.
     Raises PermissionDenied, ValidationError(code="already_linked" | "not_attended" |
-    "no_contact" | "no_description" | the request_submit codes).
+    "no_iin" | "no_contact" | "no_description" | the request_submit codes).
     """
     booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id)
     if CharityRequest.objects.filter(source_booking_id=booking.pk).exists():
@@ -196,6 +212,7 @@ def request_from_booking(
         raise ValidationError(
             _("Only a visit that took place can become a charity request."), code="not_attended"
         )
+    identified = _identity(booking)
     _require_contact(booking.email, booking.phone)
     description = (aid_description or "").strip() or booking.visit_summary or booking.description
     if not description:
@@ -203,7 +220,7 @@ def request_from_booking(
     data = RequestInput(
         language=booking.language,
         full_name=booking.full_name,
-        iin=booking.iin,
+        **identified,
         district=district,
         address=(address or "").strip(),
         category=category,

@@ -41,7 +41,7 @@ from charity.models import (
     RequestMessage,
 )
 from notifications.services import Preference, Recipient, notify
-from pkop_portal import access_codes, code_reissue, uploads, workdays
+from pkop_portal import access_codes, code_reissue, identity, uploads, workdays
 from pkop_portal.consent import Consent
 from pkop_portal.enums import PreferredContact
 from pkop_portal.form_keys import FormKeyPurposes
@@ -86,6 +86,10 @@ class RequestInput:
     email: str = ""
     preferred_contact: str = PreferredContact.EMAIL
     amount_requested: Decimal | None = None
+    # Without an IIN (a foreign national, `iin` ''): an identity document instead
+    # (pkop_portal.identity; the number normalised).
+    id_document_kind: str = ""
+    id_document_number: str = ""
     members: list[MemberInput] = field(default_factory=list)
     # (which checklist document it is, or None for another supporting document; the file)
     documents: list[tuple[DocumentType | None, UploadedFile]] = field(default_factory=list)
@@ -185,9 +189,12 @@ def request_get_for_applicant(*, number: str, code: str) -> CharityRequest | Non
 
 
 def request_find_by_contact(*, number: str, contact: str) -> CharityRequest | None:
-    """The request numbered `number` whose IIN, e-mail or phone on file is `contact` (for a
-    new access code), else None; an unknown number costs the same comparisons."""
-    return code_reissue.find_by_contact(CharityRequest.objects, number=number, contact=contact)
+    """The request numbered `number` whose IIN (or, without one, identity document number),
+    e-mail or phone on file is `contact` (for a new access code), else None
+    (pkop_portal.code_reissue.find_by_contact)."""
+    return code_reissue.find_by_contact(
+        CharityRequest.objects.all(), number=number, contact=contact
+    )
 
 
 @transaction.atomic
@@ -293,8 +300,12 @@ def _validate_input(data: RequestInput) -> None:
         )
     if data.monthly_income < 0:
         raise ValidationError(_("The income cannot be negative."), code="income_negative")
+    identity.check_identity(
+        iin=data.iin, kind=data.id_document_kind, number=data.id_document_number
+    )
     iins = [m.iin for m in data.members if m.iin]
-    if data.iin in iins or len(set(iins)) != len(iins):
+    # An applicant without an IIN has none that a member could repeat.
+    if (data.iin and data.iin in iins) or len(set(iins)) != len(iins):
         raise ValidationError(
             _("Each person's IIN may be given only once."), code="member_iin_repeated"
         )
@@ -361,7 +372,8 @@ def request_submit(
     contact and `notify_applicant`. If anything fails nothing is kept: no row, no outbox row,
     and the files already saved are removed.
     Raises ValidationError(code="no_contact" | "no_consent" | "amount_required" |
-    "amount_not_positive" | "income_negative" | "member_iin_repeated" | "file_type" |
+    "amount_not_positive" | "income_negative" | "no_identity" | "member_iin_repeated" |
+    "file_type" |
     "file_too_large" | "too_many_files" | "empty").
     """
     if channel == enums.Channel.WEB and not (data.phone or data.email):
@@ -400,6 +412,9 @@ def request_submit(
                 language=data.language,
                 full_name=data.full_name,
                 iin=data.iin,
+                # Only without an IIN (the database's check): the document then identifies.
+                id_document_kind=data.id_document_kind,
+                id_document_number=data.id_document_number,
                 phone=data.phone,
                 email=data.email,
                 preferred_contact=data.preferred_contact,

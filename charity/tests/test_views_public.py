@@ -130,6 +130,10 @@ def test_apply_registers_and_the_receipt_shows_number_and_code_once(client, lang
     html = html_of(receipt)
     assert f'id="request-number">{charity_request.number}</dd>' in html
     assert escaped(tr("Your request is registered", lang)) in html
+    # The way back when the code is lost, in the language of the page (compiled catalogues).
+    lost = re.search(r'<a href="([^"]+)" id="lost-code-link">([^<]+)</a>', html)
+    assert lost and lost.group(1) == f"/{lang}/charity/code/"
+    assert lost.group(2) == escaped(tr("If you lose the code, you can ask for a new one.", lang))
     code = code_on(receipt)
     assert len(code.replace("-", "")) == 12
     # A reload in the same browser shows the same code; another browser does not see it.
@@ -283,6 +287,23 @@ def test_the_submission_limit_has_its_own_setting():
     from django.conf import settings
 
     assert settings.CHARITY_SUBMIT_RATE == "5/h"
+    assert settings.CHARITY_SUBMIT_REJECTED_RATE == "50/h"
+
+
+def test_rejected_applications_have_their_own_generous_limit(client, settings):
+    settings.CHARITY_SUBMIT_REJECTED_RATE = "3/h"
+    for _ in range(3):
+        assert apply(client, "ru", full_name="").status_code == 400
+    blocked = apply(client, "ru", full_name="", address="Шымкент, ул. Байтурсынова, 12")
+    html = html_of(blocked)
+    assert blocked.status_code == 429
+    assert 'id="rate-limited"' in html
+    assert "Шымкент, ул. Байтурсынова, 12" in html  # what was typed is kept
+    assert 'value="Ерлан Садыков"' in html  # household rows too
+    assert_nothing_stored()
+    # Another client is not concerned.
+    assert apply(Client(REMOTE_ADDR="10.7.7.8"), "ru").status_code == 302
+    assert CharityRequest.objects.count() == 1
 
 
 def test_invalid_applications_never_lock_anyone_out(client):

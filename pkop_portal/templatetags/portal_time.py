@@ -4,6 +4,7 @@
 Moscow then knows the time is not theirs. `{{ moment|local_time:"l, d.m.Y H:i" }}` takes any
 Django date format. `{% local_zone %}` is the zone alone ("Shymkent time (UTC+5)"), for a heading
 above a list of times. `{% printed_at %}` is now, as a printed page dates itself.
+`{{ moment|sms_time }}` → "12.01.2027 10:00 UTC+5", the short form every SMS uses.
 """
 
 from datetime import datetime, timedelta
@@ -60,3 +61,20 @@ def local_zone() -> str:
 @register.simple_tag
 def printed_at(fmt: str = DEFAULT_FORMAT) -> str:
     return local_time(timezone.now(), fmt)
+
+
+# === D5 (helper C): a time in an SMS ===
+def sms_time(value, fmt: str = DEFAULT_FORMAT) -> str:
+    """`value` (an aware datetime) in Shymkent time for an SMS: "12.01.2027 10:00 UTC+5".
+
+    The zone is the offset alone, the same in every language: an SMS part holds 70 Cyrillic or
+    Chinese characters, and a reader abroad needs only the offset to convert. No parentheses,
+    so a translation may put the time itself in parentheses. Every SMS time goes through here
+    (`{{ moment|sms_time }}` in a template, or this function in an event's context)."""
+    if not isinstance(value, datetime):
+        return ""
+    local = _local(value)
+    return f"{date_format(local, fmt)} UTC{_offset_text(local.utcoffset())}"
+
+
+register.filter("sms_time", sms_time)

@@ -72,7 +72,12 @@ def test_a_phone_as_typed_is_its_e164_form(term):
 
 @pytest.mark.parametrize("term", ["8 701 12", "+7 000 000 00 00", "8701123456789012"])
 def test_an_invalid_phone_falls_back_to_words(term):
-    assert SEARCH.shape(term).kind == WORDS
+    # Digits that are no phone may be a document number (a row holding it first, then words).
+    no_documents = ShapedSearch(phone=("phone",), text=("text",))
+    assert no_documents.shape(term).kind == WORDS
+    shape = SEARCH.shape(term)
+    assert shape.kind in (WORDS, admin_search.ID_DOCUMENT)
+    assert shape.values[-1] == admin_search.search_words(term)[-1]
 
 
 def test_an_email_is_exact_and_a_partial_one_is_words():
@@ -250,3 +255,56 @@ def test_the_name_search_uses_its_gin_index(appeals, monkeypatch):
     monkeypatch.setattr(admin_search, "WORD_IDS_MAX", 0)
     explained = plan(SEARCH.filter(Appeal.objects.all(), "Садыкова"))
     assert "appeal_name_search" in explained and "appeal_text_search" in explained
+
+
+# --- An identity document's number (an applicant without an IIN) ------------------------------
+
+
+@pytest.mark.parametrize("term", ["E12345678", "e 1234-5678", " e1234 5678 "])
+def test_a_document_number_as_typed_is_its_one_spelling(term):
+    shape = SEARCH.shape(term)
+    assert shape.kind == admin_search.ID_DOCUMENT
+    assert shape.values[0] == "E12345678"
+
+
+@pytest.mark.parametrize("term", ["heating", "ABCD", "E12", "Е12345678"])
+def test_a_word_without_a_digit_or_of_another_shape_is_no_document(term):
+    # No digit; too short; a Cyrillic "Е": none can be a document number.
+    assert SEARCH.shape(term).kind == WORDS
+
+
+def test_a_masked_viewer_never_searches_by_document():
+    assert SEARCH.shape("E12345678", personal=False).kind == WORDS
+
+
+@pytest.fixture
+def foreigner(appeals):
+    return AppealFactory(
+        year=2026,
+        sequence=125,
+        iin="",
+        id_document_kind="passport",
+        id_document_number="E12345678",
+        subject="Шум",
+        text="Шум ночью, пропуск AI95 не работает.",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["E12345678", "e 1234-5678"])
+def test_a_document_number_finds_its_appeal(foreigner, term):
+    assert found(term) == {"A-2026-000125"}
+    assert found(term, personal=False) == set()
+
+
+@pytest.mark.django_db
+def test_a_document_shaped_word_that_no_appeal_holds_is_searched_as_a_word(foreigner):
+    assert found("AI95") == {"A-2026-000125"}
+    assert found("ZZ9999") == set()
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_the_document_lookup_uses_its_index(foreigner):
+    queryset = Appeal.objects.filter(id_document_number="E12345678")
+    assert "appeal_id_document_number" in plan(queryset)

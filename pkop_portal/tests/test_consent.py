@@ -74,7 +74,10 @@ def test_each_page_shows_the_consent_text_of_its_own_purpose(client, slot, lang)
 def test_reception_consent_names_what_reception_collects_and_no_appeal_files(client, slot):
     page = client.get(booking_url(slot, "en")).content.decode()
     block = page.split('id="consent-text">')[1].split("</p>")[0]
-    assert "full name, IIN, phone, e-mail, the topic and description of my question" in block
+    assert (
+        "full name; IIN or, if I have no IIN, the kind and number of my identity document; "
+        "phone, e-mail, the topic and description of my question" in block
+    )
     assert "file" not in block.lower()
 
 
@@ -84,7 +87,7 @@ def test_booking_stores_the_version_shown_the_time_and_the_client_ip(client, slo
     booking = Booking.objects.get()
     assert response["Location"] == f"/ru/reception/booking/{booking.number}/"
     assert booking.consent == consent_text_current(purpose="reception")
-    assert booking.consent.version == "2026-1"
+    assert booking.consent.version == "2026-2"
     assert before <= booking.consent_at <= timezone.now()
     assert booking.consent_ip == "203.0.113.7"
 
@@ -219,6 +222,6 @@ def test_staff_see_the_consent_of_a_booking(client, slot):
     client.force_login(get_user_model().objects.create_superuser("root", "r@example.kz", "x"))
     page = client.get(f"/en/admin/reception/booking/{booking.pk}/change/").content.decode()
     with translation.override("en"):
-        assert str(booking.consent) == "Personal reception 2026-1"
-    assert "Personal reception 2026-1" in page
+        assert str(booking.consent) == "Personal reception 2026-2"
+    assert "Personal reception 2026-2" in page
     assert "203.0.113.7" in page

@@ -63,6 +63,7 @@ COLUMNS = {
     BookingForm: {
         "full_name": (Booking, "full_name"),
         "iin": (Booking, "iin"),
+        "id_document_number": (Booking, "id_document_number"),
         "phone": (Booking, "phone"),
         "email": (Booking, "email"),
         "topic": (Booking, "topic"),

@@ -222,3 +222,38 @@ def test_counting_on_redis_takes_one_round_trip_and_reads_agree(settings, monkey
     assert ratelimits.limit_reached(request, group="t.redis", rate="2/h") is True
     assert ratelimits.limit_wait(request, group="t.redis", rate="2/h") > 0
     cache.clear()
+
+
+@pytest.mark.redis
+def test_a_public_forms_two_buckets_are_read_in_one_round_trip(settings, monkeypatch):
+    """form_limit reads the accepted and the rejected bucket with one MGET, once per request,
+    and agrees with django-ratelimit's own reads of each bucket."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "pkop_portal.cache.FailSoftRedisCache",
+            "LOCATION": settings.TEST_REDIS_URL,
+        }
+    }
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.clear()
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.78")
+    client = ratelimits._client(cache)
+    reads = []
+    real_mget = type(client).mget
+    monkeypatch.setattr(
+        type(client), "mget", lambda self, *a, **k: reads.append(a) or real_mget(self, *a, **k)
+    )
+    ratelimits.over_limit(request, group="t.two.rejected", rate="1/h")
+    limit = ratelimits.form_limit(request, group="t.two", rate="2/h", rejected_rate="1/h")
+    assert limit.accepted_wait() == 0
+    assert 0 < limit.rejected_wait() <= 3600
+    assert limit.wait() == limit.rejected_wait() == request.ratelimit_wait
+    assert len(reads) == 1 and len(reads[0][0]) == 2  # both keys, one round trip
+    assert ratelimits.limit_wait(request, group="t.two.rejected", rate="1/h") > 0
+    assert ratelimits.limit_wait(request, group="t.two", rate="2/h") == 0
+    limit.accepted()
+    limit.accepted()  # counting forgets the reading: the next question reads again
+    assert limit.accepted_wait() > 0 and len(reads) == 2
+    cache.clear()

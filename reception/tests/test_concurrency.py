@@ -98,3 +98,33 @@ def test_double_click_with_the_same_form_key_returns_one_booking(race):
     assert len({r.booking.pk for r in outcome.results}) == 1
     assert sum(r.created for r in outcome.results) == 1
     assert Booking.objects.count() == 1
+
+
+def test_concurrent_duplicates_of_one_document_make_one_booking(race):
+    """A citizen without an IIN is held to one active booking per manager by the document's
+    number, under the same lock as an IIN."""
+    rule = RuleFactory(capacity=5)
+    slots_generate(manager=rule.manager, start=date(2026, 12, 1), end=date(2026, 12, 1))
+    slots = list(Slot.objects.filter(manager=rule.manager).order_by("starts_at"))
+
+    def attempt(i):
+        return lambda: services.booking_create(
+            slot_id=slots[i % len(slots)].pk,
+            data=services.BookingInput(
+                full_name="Li Wei",
+                iin="",
+                id_document_kind="passport",
+                id_document_number="E12345678",
+                topic="t",
+                language="en",
+                email="li.wei@example.cn",
+            ),
+            idempotency_key=f"doc-{i}",
+            consent=reception_consent(),
+            now=NOW,
+        )
+
+    outcome = race([attempt(i) for i in range(12)])
+    assert len(outcome.results) == 1
+    assert outcome.errors == ["already_booked"] * 11
+    assert Booking.objects.filter(id_document_number="E12345678", is_active=True).count() == 1

@@ -1,5 +1,9 @@
 """An applicant without an IIN (a foreign national) identifies themselves by the kind and number
-of an identity document instead.
+of an identity document instead: appeals, charity requests and reception bookings alike.
+
+The rules live here once: the model columns, their check constraint and index
+(`document_kind_field`, `document_number_field`, `document_constraint`, `document_index`), the
+number's spelling, and the public form's fields (pkop_portal.forms.IdentityDocumentForm).
 
 The number is kept in one spelling, as printed in the document's machine-readable line: Latin
 capital letters A–Z and ASCII digits, spaces and hyphens dropped. Like the IIN (pkop_portal.
@@ -12,6 +16,7 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,3 +84,54 @@ def mask_document_number(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     return f"{value[0]}{'*' * (len(value) - 3)}{value[-2:]}"
+
+
+def check_identity(*, iin: str, kind: str, number: str, required: bool = True) -> None:
+    """The service's rule, whatever the channel: an identity document comes with its kind and a
+    valid number, and only in place of an IIN; `required`: one or the other must be given.
+    Raises ValidationError(code="id_document" | "iin_and_document" | "no_identity")."""
+    if kind or number:
+        if kind not in IdDocumentKind.values or not number:
+            raise ValidationError(
+                _("Give the kind and the number of the identity document."), code="id_document"
+            )
+        validate_document_number(number)
+        if iin:
+            raise ValidationError(
+                _("Give either an IIN or an identity document, not both."),
+                code="iin_and_document",
+            )
+    elif required and not iin:
+        raise ValidationError(
+            _("Give your IIN or, if you have none, an identity document."), code="no_identity"
+        )
+
+
+# --- the model's columns, constraint and index --------------------------------------------------
+
+
+def document_kind_field():
+    return models.CharField(
+        _("identity document"), max_length=16, choices=IdDocumentKind.choices, blank=True
+    )
+
+
+def document_number_field():
+    return models.CharField(_("identity document number"), max_length=NUMBER_MAX_LENGTH, blank=True)
+
+
+def document_constraint(name: str, *, iin: str = "iin") -> models.CheckConstraint:
+    """One spelling of a document number, given with its kind, and only by an applicant
+    without an IIN (the `iin` column empty)."""
+    return models.CheckConstraint(
+        condition=Q(id_document_kind="", id_document_number="")
+        | (~Q(id_document_kind="") & Q(id_document_number__regex=NUMBER_PATTERN) & Q(**{iin: ""})),
+        name=name,
+    )
+
+
+def document_index(name: str) -> models.Index:
+    """The number's exact lookup (repeat checks, lost codes, staff search), rows with one only."""
+    return models.Index(
+        fields=["id_document_number"], condition=~Q(id_document_number=""), name=name
+    )
