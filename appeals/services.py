@@ -284,32 +284,27 @@ def appeal_submit(
                     by=registered_by,
                     new_value=enums.NotConsideredReason.ANONYMOUS,
                 )
-            if (appeal.email or appeal.phone) and appeal.status == enums.Status.NOT_CONSIDERED:
-                # Closed at once: say so, not "the answer is due by …".
+            if appeal.email or appeal.phone:
+                if appeal.status == enums.Status.NOT_CONSIDERED:
+                    # Closed at once: say so, not "the answer is due by …".
+                    event, context = (
+                        "appeal.not_considered",
+                        {"reason": appeal.not_considered_reason},
+                    )
+                else:
+                    event, context = (
+                        "appeal.registered",
+                        {
+                            "registration_date": f"{registration_date:%d.%m.%Y}",
+                            "due_date": f"{due_date:%d.%m.%Y}",
+                        },
+                    )
                 notify(
-                    event="appeal.not_considered",
+                    event=event,
                     to=appeal_recipient(appeal),
                     language=appeal.language,
-                    context={
-                        "number": appeal.number,
-                        "subject": appeal.subject,
-                        "reason": appeal.not_considered_reason,
-                    },
-                    dedupe_key=f"appeal.not_considered:{appeal.pk}",
-                    about=appeal,
-                )
-            elif appeal.email or appeal.phone:
-                notify(
-                    event="appeal.registered",
-                    to=appeal_recipient(appeal),
-                    language=appeal.language,
-                    context={
-                        "number": appeal.number,
-                        "registration_date": f"{registration_date:%d.%m.%Y}",
-                        "due_date": f"{due_date:%d.%m.%Y}",
-                        "subject": appeal.subject,
-                    },
-                    dedupe_key=f"appeal.registered:{appeal.pk}",
+                    context={"number": appeal.number, "subject": appeal.subject, **context},
+                    dedupe_key=f"{event}:{appeal.pk}",
                     about=appeal,
                 )
     except IntegrityError:

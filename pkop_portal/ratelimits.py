@@ -108,21 +108,33 @@ def _bucket(request, cache, *, group: str, rate: str) -> tuple[int, int, int, st
     return limit, period, window, cache.make_and_validate_key(name)
 
 
-def _waits_in_redis(request, cache: RedisCache, buckets) -> list[int] | None:
-    """The wait of each of `buckets` ((group, rate) pairs) read with ONE round trip (MGET);
-    None while the portal's cache knows Redis is down (fail open without waiting)."""
+_DOWN = object()
+
+
+def _through_breaker(cache: RedisCache, call):
+    """`call()` (one Redis round trip) under the portal cache's breaker: `_DOWN` without trying
+    while it knows Redis is down (fail open without waiting); an outage is recorded and raised."""
     breaker = getattr(cache, "breaker", None)
     if breaker is not None and not breaker.allows():
-        return None
-    found = [_bucket(request, cache, group=group, rate=rate) for group, rate in buckets]
+        return _DOWN
     try:
-        counts = _client(cache).mget([full_key for *_, full_key in found])
+        result = call()
     except OUTAGE_ERRORS as exc:
         if breaker is not None:
             breaker.failure(exc)
         raise
     if breaker is not None:
         breaker.success()
+    return result
+
+
+def _waits_in_redis(request, cache: RedisCache, buckets) -> list[int] | None:
+    """The wait of each of `buckets` ((group, rate) pairs) read with ONE round trip (MGET);
+    None while the portal's cache knows Redis is down (fail open without waiting)."""
+    found = [_bucket(request, cache, group=group, rate=rate) for group, rate in buckets]
+    counts = _through_breaker(cache, lambda: _client(cache).mget([key for *_, key in found]))
+    if counts is _DOWN:
+        return None
     now = int(time.time())
     return [
         max(window - now, 1) if int(count or 0) >= limit else 0
@@ -153,21 +165,14 @@ def limit_waits(request, buckets) -> list[int]:
 def _count_in_redis(request, cache: RedisCache, *, group: str, rate: str) -> dict | None:
     """Count the request in django-ratelimit's bucket with one round trip; None while the
     portal's cache knows Redis is down (its breaker), to fail open without waiting."""
-    breaker = getattr(cache, "breaker", None)
-    if breaker is not None and not breaker.allows():
-        return None
     limit, period, window, full_key = _bucket(request, cache, group=group, rate=rate)
     pipe = _client(cache).pipeline(transaction=False)
     pipe.set(full_key, 0, ex=period + ratelimit_core.EXPIRATION_FUDGE, nx=True)
     pipe.incr(full_key)
-    try:
-        count = pipe.execute()[-1]
-    except OUTAGE_ERRORS as exc:
-        if breaker is not None:
-            breaker.failure(exc)
-        raise
-    if breaker is not None:
-        breaker.success()
+    done = _through_breaker(cache, pipe.execute)
+    if done is _DOWN:
+        return None
+    count = done[-1]
     return {
         "count": count,
         "limit": limit,

@@ -46,7 +46,20 @@ def test_twenty_concurrent_bookings_of_one_slot_fill_exactly_its_capacity(race, 
     assert seats == list(range(1, capacity + 1))
 
 
-def test_concurrent_duplicates_of_one_citizen_make_one_booking(race):
+# One citizen, known by an IIN, or without one (a foreign national) by a document's number.
+BY_IIN = {"full_name": "Айгерим", "iin": "870101300009", "email": "a@example.kz"}
+BY_DOCUMENT = {
+    "full_name": "Li Wei",
+    "iin": "",
+    "id_document_kind": "passport",
+    "id_document_number": "E12345678",
+    "email": "li.wei@example.cn",
+}
+
+
+@pytest.mark.parametrize("citizen", [BY_IIN, BY_DOCUMENT], ids=["iin", "document"])
+def test_concurrent_duplicates_of_one_citizen_make_one_booking(race, citizen):
+    """At most one active booking per manager, by IIN or by document number, under one lock."""
     rule = RuleFactory(capacity=5)
     slots_generate(manager=rule.manager, start=date(2026, 12, 1), end=date(2026, 12, 1))
     slots = list(Slot.objects.filter(manager=rule.manager).order_by("starts_at"))
@@ -54,13 +67,7 @@ def test_concurrent_duplicates_of_one_citizen_make_one_booking(race):
     def attempt(i):
         return lambda: services.booking_create(
             slot_id=slots[i % len(slots)].pk,
-            data=services.BookingInput(
-                full_name="Айгерим",
-                iin="870101300009",
-                topic="t",
-                language="ru",
-                email="a@example.kz",
-            ),
+            data=services.BookingInput(topic="t", language="ru", **citizen),
             idempotency_key=f"dup-{i}",
             consent=reception_consent(),
             now=NOW,
@@ -69,7 +76,8 @@ def test_concurrent_duplicates_of_one_citizen_make_one_booking(race):
     outcome = race([attempt(i) for i in range(12)])
     assert len(outcome.results) == 1
     assert outcome.errors == ["already_booked"] * 11
-    assert Booking.objects.filter(iin="870101300009", is_active=True).count() == 1
+    who = {key: citizen[key] for key in ("iin", "id_document_number") if citizen.get(key)}
+    assert Booking.objects.filter(**who, is_active=True).count() == 1
 
 
 def test_double_click_with_the_same_form_key_returns_one_booking(race):
@@ -98,33 +106,3 @@ def test_double_click_with_the_same_form_key_returns_one_booking(race):
     assert len({r.booking.pk for r in outcome.results}) == 1
     assert sum(r.created for r in outcome.results) == 1
     assert Booking.objects.count() == 1
-
-
-def test_concurrent_duplicates_of_one_document_make_one_booking(race):
-    """A citizen without an IIN is held to one active booking per manager by the document's
-    number, under the same lock as an IIN."""
-    rule = RuleFactory(capacity=5)
-    slots_generate(manager=rule.manager, start=date(2026, 12, 1), end=date(2026, 12, 1))
-    slots = list(Slot.objects.filter(manager=rule.manager).order_by("starts_at"))
-
-    def attempt(i):
-        return lambda: services.booking_create(
-            slot_id=slots[i % len(slots)].pk,
-            data=services.BookingInput(
-                full_name="Li Wei",
-                iin="",
-                id_document_kind="passport",
-                id_document_number="E12345678",
-                topic="t",
-                language="en",
-                email="li.wei@example.cn",
-            ),
-            idempotency_key=f"doc-{i}",
-            consent=reception_consent(),
-            now=NOW,
-        )
-
-    outcome = race([attempt(i) for i in range(12)])
-    assert len(outcome.results) == 1
-    assert outcome.errors == ["already_booked"] * 11
-    assert Booking.objects.filter(id_document_number="E12345678", is_active=True).count() == 1
