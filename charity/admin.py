@@ -709,13 +709,8 @@ class CharityRequestAdmin(ShapedSearchMixin, PortalModelAdmin):
 
     @admin.display(description=_("IIN or identity document"))
     def identity_masked(self, obj):
-        """The list's column: the IIN masked, or for an applicant without one the document's
-        kind and masked number (the request's page shows them in full to those who work on
-        it)."""
-        if obj.iin or not obj.id_document_number:
-            return mask_iin(obj.iin)
-        number = identity.mask_document_number(obj.id_document_number)
-        return f"{obj.get_id_document_kind_display()} {number}"
+        """The request's page shows them in full to those who work on it."""
+        return identity.mask_identity(obj)
 
     @admin.display(description=_("identity document number"))
     def id_document_number_masked(self, obj):

@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pkop_portal.masking import mask_iin
+
 
 class IdDocumentKind(models.TextChoices):
     PASSPORT = "passport", _("Passport")
@@ -84,6 +86,15 @@ def mask_document_number(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     return f"{value[0]}{'*' * (len(value) - 3)}{value[-2:]}"
+
+
+def mask_identity(record) -> str:
+    """A list's column for `record` (with `iin`, `id_document_kind`, `id_document_number`): the
+    IIN masked, or for a person without one the document's kind and masked number."""
+    if record.iin or not record.id_document_number:
+        return mask_iin(record.iin)
+    kind = record.get_id_document_kind_display()
+    return f"{kind} {mask_document_number(record.id_document_number)}"
 
 
 def check_identity(*, iin: str, kind: str, number: str, required: bool = True) -> None:

@@ -29,7 +29,6 @@ from pkop_portal.admin_base import (
 )
 from pkop_portal.admin_search import ShapedSearch, ShapedSearchMixin, code_number
 from pkop_portal.forms import FormKeyField, PortalForm, new_form_key
-from pkop_portal.masking import mask_iin
 from reception import history, selectors, services
 from reception.models import Absence, Booking, Manager, ScheduleRule, Slot
 from reception.slots import slots_generate
@@ -285,12 +284,8 @@ class BookingAdmin(WorkListMixin, ShapedSearchMixin, PortalModelAdmin):
 
     @admin.display(description=_("IIN or identity document"))
     def iin_masked(self, obj):
-        """The IIN masked, or for a citizen without one the document's kind and masked number
-        (the list shows neither in full; the booking's page does)."""
-        if obj.iin or not obj.id_document_number:
-            return mask_iin(obj.iin)
-        number = identity.mask_document_number(obj.id_document_number)
-        return f"{obj.get_id_document_kind_display()} {number}"
+        """The list shows neither in full; the booking's page does."""
+        return identity.mask_identity(obj)
 
     @admin.display(description=_("no-shows"), ordering="no_show_count")
     def no_shows(self, obj):
